@@ -1,0 +1,4 @@
+export * from './freePort';
+export * from './waitFor';
+export * from './parsePrometheusText';
+export * from './spawnService';
