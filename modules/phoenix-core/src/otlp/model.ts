@@ -1,0 +1,109 @@
+/**
+ * The decoded form of an OTLP ExportMetricsServiceRequest that the series store ingests.
+ * Both the protobuf and the JSON decoders produce it. Attribute values are already turned into
+ * label strings (the OpenTelemetry → Prometheus rules: strings as-is, other scalars as text,
+ * arrays and maps as JSON, bytes as base64). Timestamps are milliseconds since the epoch.
+ */
+export type Attr = [key: string, value: string];
+
+export const enum Temporality {
+  Unspecified = 0,
+  Delta = 1,
+  Cumulative = 2,
+}
+
+export interface NumberPoint {
+  attrs: Attr[];
+  startMs: number;
+  timeMs: number;
+  /** false when neither as_double nor as_int was set */
+  hasValue: boolean;
+  value: number;
+  flags: number;
+}
+
+export interface HistogramPoint {
+  attrs: Attr[];
+  startMs: number;
+  timeMs: number;
+  count: number;
+  hasSum: boolean;
+  sum: number;
+  bucketCounts: number[];
+  bounds: number[];
+  flags: number;
+}
+
+export interface ExpBuckets {
+  offset: number;
+  counts: number[];
+}
+
+export interface ExpHistogramPoint {
+  attrs: Attr[];
+  startMs: number;
+  timeMs: number;
+  count: number;
+  hasSum: boolean;
+  sum: number;
+  scale: number;
+  zeroCount: number;
+  zeroThreshold: number;
+  positive: ExpBuckets;
+  negative: ExpBuckets;
+  flags: number;
+}
+
+export interface SummaryPoint {
+  attrs: Attr[];
+  startMs: number;
+  timeMs: number;
+  count: number;
+  sum: number;
+  quantiles: Array<[quantile: number, value: number]>;
+  flags: number;
+}
+
+interface MetricBase {
+  name: string;
+  description: string;
+  unit: string;
+}
+
+export type DecodedMetric =
+  | (MetricBase & { kind: 'gauge'; points: NumberPoint[] })
+  | (MetricBase & { kind: 'sum'; temporality: Temporality; monotonic: boolean; points: NumberPoint[] })
+  | (MetricBase & { kind: 'histogram'; temporality: Temporality; points: HistogramPoint[] })
+  | (MetricBase & { kind: 'exponential_histogram'; temporality: Temporality; points: ExpHistogramPoint[] })
+  | (MetricBase & { kind: 'summary'; points: SummaryPoint[] })
+  | (MetricBase & { kind: 'empty'; points: [] });
+
+export interface DecodedScopeMetrics {
+  scopeName: string;
+  scopeVersion: string;
+  metrics: DecodedMetric[];
+}
+
+export interface DecodedResourceMetrics {
+  resourceAttrs: Attr[];
+  scopes: DecodedScopeMetrics[];
+}
+
+export interface DecodedRequest {
+  resourceMetrics: DecodedResourceMetrics[];
+}
+
+/** Number of data points in a request (what OTLP counts for partial success). */
+export function countPoints(req: DecodedRequest): number {
+  let n = 0;
+  for (const rm of req.resourceMetrics) for (const sm of rm.scopes) for (const m of sm.metrics) n += m.points.length;
+  return n;
+}
+
+/** Raised by the decoders for malformed input; the receivers map it to INVALID_ARGUMENT / HTTP 400. */
+export class OtlpDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OtlpDecodeError';
+  }
+}

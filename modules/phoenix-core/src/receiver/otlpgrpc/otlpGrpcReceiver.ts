@@ -1,0 +1,116 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../../log';
+import { decodeProtobufRequest } from '../../otlp/decodeProtobufRequest';
+import { encodeExportResponseProto } from '../../otlp/encodeResponses';
+import { OtlpDecodeError } from '../../otlp/model';
+import type { ReceiverTelemetry } from '../../telemetry/receiverTelemetry';
+import type { MetricsConsumer } from '../metricsConsumer';
+import type { OtlpGrpcReceiverConfig } from './config';
+
+const EXPORT_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
+
+const identity = (b: Buffer): Buffer => b;
+
+/** The MetricsService definition with raw-bytes (de)serializers: decoding is ours, so errors map to INVALID_ARGUMENT. */
+const metricsService: grpc.ServiceDefinition = {
+  Export: {
+    path: EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+};
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * OTLP/gRPC metrics receiver (opentelemetry.proto.collector.metrics.v1.MetricsService/Export).
+ * gzip-compressed messages are handled by grpc-js. Malformed protobuf → INVALID_ARGUMENT;
+ * a message over the size limit → RESOURCE_EXHAUSTED (refused by grpc-js, counted by an interceptor).
+ */
+export class OtlpGrpcReceiver {
+  private server: grpc.Server | undefined;
+  private boundPort = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly config: OtlpGrpcReceiverConfig,
+    private readonly next: MetricsConsumer,
+    private readonly telemetry: ReceiverTelemetry,
+    private readonly log: Logger,
+  ) {}
+
+  get port(): number {
+    return this.boundPort || this.config.port;
+  }
+
+  async start(): Promise<void> {
+    const telemetry = this.telemetry;
+    const log = this.log;
+    // counts the refusals grpc-js makes before our handler runs (message too large)
+    const countRefusals: grpc.ServerInterceptor = (_method, call) =>
+      new grpc.ServerInterceptingCall(call, {
+        sendStatus: (status, next) => {
+          if (status.code === grpc.status.RESOURCE_EXHAUSTED) {
+            telemetry.rejectedRequest('grpc', 'protobuf', 'too_large');
+            log.warn('OTLP/gRPC request rejected', { code: 'RESOURCE_EXHAUSTED', message: status.details });
+          }
+          next(status);
+        },
+      });
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': this.config.maxRequestBytes,
+      'grpc.max_send_message_length': 4 * 1024 * 1024,
+      interceptors: [countRefusals],
+    });
+    server.addService(metricsService, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.export(call, cb) });
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(hostPort(this.config.host, this.config.port), grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      );
+    });
+    this.server = server;
+    this.log.info('OTLP/gRPC receiver listening', { host: this.config.host, port: this.boundPort });
+  }
+
+  private export(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
+    const started = process.hrtime.bigint();
+    let decoded;
+    try {
+      decoded = decodeProtobufRequest(call.request);
+    } catch (err) {
+      const msg = err instanceof OtlpDecodeError ? err.message : `undecodable request: ${(err as Error).message}`;
+      this.telemetry.rejectedRequest('grpc', 'protobuf', 'invalid_protobuf');
+      this.log.warn('OTLP/gRPC request rejected', { code: 'INVALID_ARGUMENT', message: msg });
+      cb({ code: grpc.status.INVALID_ARGUMENT, details: msg });
+      return;
+    }
+    const result = this.next.consume(decoded);
+    this.telemetry.ingested('grpc', 'protobuf', result);
+    const partial = result.rejected > 0 ? { rejectedDataPoints: result.rejected, errorMessage: result.message } : undefined;
+    cb(null, encodeExportResponseProto(partial));
+    this.telemetry.duration.observe({ protocol: 'grpc' }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 2000);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,136 @@
+import { Registry } from 'prom-client';
+import type { Clock } from '../clock';
+import type { CoreConfig } from '../config/coreConfig';
+import { PrometheusExporter } from '../exporter/prometheusExporter';
+import { HealthServer } from '../health/healthServer';
+import type { Logger } from '../log';
+import { FullFidelityPipeline } from '../processor/fullFidelityPipeline';
+import type { Pipeline, PipelineName } from '../processor/pipeline';
+import { OtlpGrpcReceiver } from '../receiver/otlpgrpc/otlpGrpcReceiver';
+import { OtlpHttpReceiver } from '../receiver/otlphttp/otlpHttpReceiver';
+import { countStoreSeries } from '../store/countSeries';
+import { SeriesStore } from '../store/seriesStore';
+import { CoreTelemetry } from '../telemetry/coreTelemetry';
+import { ObservatoryServer } from '../telemetry/observatoryServer';
+import { ReceiverTelemetry } from '../telemetry/receiverTelemetry';
+
+interface Component {
+  start(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface CoreDeps {
+  clock: Clock;
+  log: Logger;
+  /** the observatory registry; a fresh one when omitted */
+  registry?: Registry;
+  /** timers for the staleness sweep; tests with fake time pass false and call sweep() */
+  timers?: boolean;
+}
+
+/**
+ * phoenix-core assembled from components: receivers → series store → pipelines → exporters.
+ * start() brings up exporters first and receivers last, then reports healthy;
+ * shutdown() goes in reverse and is idempotent.
+ */
+export class CoreService {
+  readonly registry: Registry;
+  readonly store: SeriesStore;
+  readonly pipelines: Map<PipelineName, Pipeline>;
+  readonly exporters: Record<'fullFidelity' | 'active', PrometheusExporter>;
+  readonly observatory: ObservatoryServer;
+  readonly health: HealthServer;
+  readonly grpc: OtlpGrpcReceiver;
+  readonly http: OtlpHttpReceiver;
+  readonly telemetry: CoreTelemetry;
+  private readonly started: Component[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private shutdownPromise: Promise<void> | undefined;
+  private activePipeline: PipelineName = 'full_fidelity';
+
+  constructor(
+    readonly config: CoreConfig,
+    private readonly deps: CoreDeps,
+  ) {
+    const log = deps.log;
+    this.registry = deps.registry ?? new Registry();
+    this.store = new SeriesStore(config.store, deps.clock, log.child('store'));
+    this.telemetry = new CoreTelemetry(this.registry, this.store);
+    const receiverTelemetry = new ReceiverTelemetry(this.registry);
+    const ff = new FullFidelityPipeline(this.store);
+    this.pipelines = new Map<PipelineName, Pipeline>([['full_fidelity', ff]]);
+    const host = config.bindAddress;
+    const rendered = (exporter: string) => (seconds: number) => this.telemetry.renderSeconds.observe({ exporter }, seconds);
+    this.exporters = {
+      fullFidelity: new PrometheusExporter('full_fidelity', { host, port: config.ports.fullFidelity, path: '/metrics' }, (w) => ff.render(w), log.child('exporter'), rendered('full_fidelity')),
+      active: new PrometheusExporter('active', { host, port: config.ports.active, path: '/metrics' }, (w) => this.pipelineOf(this.activePipeline).render(w), log.child('exporter'), rendered('active')),
+    };
+    this.observatory = new ObservatoryServer(host, config.ports.observatory, this.registry, () => this.refreshKpis(), log.child('observatory'));
+    this.health = new HealthServer(host, config.ports.health, log.child('health'));
+    this.grpc = new OtlpGrpcReceiver({ host, port: config.ports.otlpGrpc, maxRequestBytes: config.maxRequestBytes }, this.store, receiverTelemetry, log.child('otlpgrpc'));
+    this.http = new OtlpHttpReceiver({ host, port: config.ports.otlpHttp, path: '/v1/metrics', maxRequestBytes: config.maxRequestBytes }, this.store, receiverTelemetry, log.child('otlphttp'));
+  }
+
+  private pipelineOf(name: PipelineName): Pipeline {
+    return this.pipelines.get(name) ?? (this.pipelines.get('full_fidelity') as Pipeline);
+  }
+
+  /** Updates the computed observatory gauges. */
+  refreshKpis(): void {
+    this.telemetry.refreshStore();
+    this.telemetry.setPipelineSeries('full_fidelity', countStoreSeries(this.store));
+  }
+
+  /** Runs the staleness sweep now. */
+  sweep(): number {
+    return this.store.sweep();
+  }
+
+  async start(): Promise<void> {
+    const order: Component[] = [this.health, this.observatory, this.exporters.fullFidelity, this.exporters.active, this.http, this.grpc];
+    for (const c of order) {
+      await c.start();
+      this.started.push(c);
+    }
+    if (this.deps.timers ?? true) {
+      this.sweepTimer = setInterval(() => {
+        try {
+          const n = this.store.sweep();
+          if (n > 0) this.deps.log.debug('expired stale series', { series: n });
+        } catch (err) {
+          this.deps.log.error('staleness sweep failed', { err });
+        }
+      }, this.config.sweepIntervalMs);
+      this.sweepTimer.unref();
+    }
+    this.health.setReady(true);
+    this.deps.log.info('phoenix-core ready', { ports: this.boundPorts() });
+  }
+
+  /** Ports actually bound (differ from the config where it asked for 0). */
+  boundPorts(): Record<string, number> {
+    return {
+      otlpGrpc: this.grpc.port,
+      otlpHttp: this.http.port,
+      fullFidelity: this.exporters.fullFidelity.port,
+      observatory: this.observatory.port,
+      active: this.exporters.active.port,
+      health: this.health.port,
+    };
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      this.health.setReady(false);
+      if (this.sweepTimer) clearInterval(this.sweepTimer);
+      for (const c of [...this.started].reverse()) {
+        try {
+          await c.shutdown();
+        } catch (err) {
+          this.deps.log.error('component shutdown failed', { err });
+        }
+      }
+    })();
+    return this.shutdownPromise;
+  }
+}

@@ -1,0 +1,24 @@
+import type { ExpositionWriter } from '../exporter/expositionWriter';
+import type { SeriesStore } from './seriesStore';
+
+/** Renders every series of the full-fidelity store, unchanged (the full_fidelity pipeline). */
+export function renderStore(store: SeriesStore, w: ExpositionWriter): void {
+  for (const fam of store.families.values()) {
+    if (fam.series.size === 0) continue;
+    w.family(fam.name, fam.type, fam.help);
+    for (const s of fam.series.values()) {
+      switch (fam.type) {
+        case 'counter':
+        case 'gauge':
+          w.sample(fam.name, s.labelText, s.value);
+          break;
+        case 'histogram':
+          if (s.hist) w.histogram(fam.name, s.labelText, s.hist.bounds, s.hist.counts, s.hist.sum, s.hist.count);
+          break;
+        case 'summary':
+          if (s.summary) w.summary(fam.name, s.labelText, s.summary.quantiles, s.summary.sum, s.summary.count);
+          break;
+      }
+    }
+  }
+}

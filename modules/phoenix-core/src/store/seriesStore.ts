@@ -1,0 +1,352 @@
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import {
+  Temporality,
+  type Attr,
+  type DecodedRequest,
+  type HistogramPoint,
+  type NumberPoint,
+  type SummaryPoint,
+} from '../otlp/model';
+import type { MetricsConsumer } from '../receiver/metricsConsumer';
+import { expToExplicit, rebucket, sameBounds } from './histogram';
+import { buildLabels, labelKey, renderLabelPairs } from './labels';
+import { promMetricName, type PromType } from './naming';
+import { Family, Series, type Increase, type SeriesListener } from './series';
+import type { SeriesStoreConfig } from './seriesStoreConfig';
+
+/** Why a point inside an accepted request was refused (a label value of the rejection metric). */
+export type PointRejectReason = 'type_conflict' | 'out_of_order' | 'invalid_point' | 'unsupported_kind' | 'series_limit';
+
+export interface IngestResult {
+  accepted: number;
+  rejected: number;
+  reasons: Partial<Record<PointRejectReason, number>>;
+  /** human-readable summary of the first refusals, for OTLP partial_success.error_message */
+  message: string;
+}
+
+/** OTLP data point flag: FLAG_NO_RECORDED_VALUE */
+const NO_RECORDED_VALUE = 1;
+
+/**
+ * The full-fidelity series store: resolves every point to its series (metric + allow-listed
+ * resource attributes + point attributes), keeps exposition state (delta sums accumulated into
+ * cumulative), computes the increase of monotonic series for the reduction pipelines, and
+ * expires series that stop reporting. Ingest never throws: bad points are counted and reported.
+ */
+export class SeriesStore implements MetricsConsumer {
+  readonly families = new Map<string, Family>();
+  private readonly listeners: SeriesListener[] = [];
+  private seriesCount = 0;
+  private created = 0;
+  private expired = 0;
+  private readonly resourceAllow: Set<string>;
+  private readonly inc: Increase = { value: 0, count: 0, sum: 0, buckets: undefined, bounds: undefined, reset: false };
+
+  constructor(
+    private readonly config: SeriesStoreConfig,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.resourceAllow = new Set(config.resourceLabels);
+  }
+
+  get stalenessMs(): number {
+    return this.config.stalenessMs;
+  }
+
+  addListener(l: SeriesListener): void {
+    this.listeners.push(l);
+  }
+
+  get size(): number {
+    return this.seriesCount;
+  }
+
+  get stats(): { series: number; families: number; created: number; expired: number } {
+    return { series: this.seriesCount, families: this.families.size, created: this.created, expired: this.expired };
+  }
+
+  consume(req: DecodedRequest): IngestResult {
+    return this.ingest(req);
+  }
+
+  ingest(req: DecodedRequest): IngestResult {
+    const res: IngestResult = { accepted: 0, rejected: 0, reasons: {}, message: '' };
+    const messages: string[] = [];
+    const reject = (n: number, reason: PointRejectReason, why: string): void => {
+      if (n <= 0) return;
+      res.rejected += n;
+      res.reasons[reason] = (res.reasons[reason] ?? 0) + n;
+      if (messages.length < 5) messages.push(why);
+    };
+    const now = this.clock.now();
+    for (const rm of req.resourceMetrics) {
+      const resource: Attr[] = [];
+      for (const a of rm.resourceAttrs) if (this.resourceAllow.has(a[0])) resource.push(a);
+      for (const sm of rm.scopes) {
+        for (const m of sm.metrics) {
+          if (m.points.length === 0) continue;
+          let type: PromType;
+          let monotonic = false;
+          switch (m.kind) {
+            case 'gauge':
+              type = 'gauge';
+              break;
+            case 'sum':
+              type = m.monotonic ? 'counter' : 'gauge';
+              monotonic = m.monotonic;
+              break;
+            case 'histogram':
+            case 'exponential_histogram':
+              type = 'histogram';
+              monotonic = true;
+              break;
+            case 'summary':
+              type = 'summary';
+              monotonic = true;
+              break;
+            default:
+              continue;
+          }
+          if ((m.kind === 'sum' || m.kind === 'histogram' || m.kind === 'exponential_histogram') && m.temporality === Temporality.Unspecified) {
+            reject(m.points.length, 'invalid_point', `metric "${m.name}": aggregation temporality is unspecified`);
+            continue;
+          }
+          const name = promMetricName(m.name, m.unit, type);
+          if (name === '') {
+            reject(m.points.length, 'invalid_point', `metric "${m.name}": name has no valid characters`);
+            continue;
+          }
+          let fam = this.families.get(name);
+          if (fam && (fam.type !== type || fam.monotonic !== monotonic)) {
+            if (fam.series.size === 0) {
+              this.families.delete(name);
+              fam = undefined;
+            } else {
+              reject(m.points.length, 'type_conflict', `metric "${m.name}" maps to ${name} which already exists as a ${fam.type}, not a ${type}`);
+              continue;
+            }
+          }
+          if (!fam) {
+            fam = new Family(name, type, m.description, m.name, monotonic);
+            this.families.set(name, fam);
+          } else if (m.description && fam.help !== m.description) fam.help = m.description;
+
+          const reserved = type === 'histogram' ? 'le' : type === 'summary' ? 'quantile' : undefined;
+          if (m.kind === 'gauge' || m.kind === 'sum') {
+            const delta = m.kind === 'sum' && m.temporality === Temporality.Delta;
+            for (const p of m.points) {
+              const why = this.applyNumber(fam, resource, p, reserved, now, delta, monotonic);
+              if (why) reject(1, why[0], `metric "${m.name}": ${why[1]}`);
+              else res.accepted++;
+            }
+          } else if (m.kind === 'histogram' || m.kind === 'exponential_histogram') {
+            const delta = m.temporality === Temporality.Delta;
+            for (const raw of m.points) {
+              const p = m.kind === 'histogram' ? raw as HistogramPoint : expToExplicit(raw as Parameters<typeof expToExplicit>[0]);
+              if (!p) {
+                reject(1, 'unsupported_kind', `metric "${m.name}": exponential histogram scale or width cannot be converted`);
+                continue;
+              }
+              const why = this.applyHistogram(fam, resource, p, reserved, now, delta);
+              if (why) reject(1, why[0], `metric "${m.name}": ${why[1]}`);
+              else res.accepted++;
+            }
+          } else if (m.kind === 'summary') {
+            for (const p of m.points) {
+              const why = this.applySummary(fam, resource, p, reserved, now);
+              if (why) reject(1, why[0], `metric "${m.name}": ${why[1]}`);
+              else res.accepted++;
+            }
+          }
+        }
+      }
+    }
+    if (res.rejected > 0) {
+      res.message = `${res.rejected} data point(s) rejected: ${messages.join('; ')}`;
+    }
+    return res;
+  }
+
+  /** Finds or creates the series of a point; undefined when the series cap is reached. */
+  private resolve(fam: Family, resource: Attr[], attrs: Attr[], reserved: string | undefined, now: number): Series | undefined {
+    const labels = buildLabels(resource, attrs, reserved);
+    const key = labelKey(labels);
+    let s = fam.series.get(key);
+    if (s) return s;
+    if (this.seriesCount >= this.config.maxSeries) return undefined;
+    s = new Series(fam, key, labels, renderLabelPairs(labels), resource, attrs);
+    s.lastSeenMs = now;
+    fam.series.set(key, s);
+    this.seriesCount++;
+    this.created++;
+    return s;
+  }
+
+  private applyNumber(
+    fam: Family,
+    resource: Attr[],
+    p: NumberPoint,
+    reserved: string | undefined,
+    now: number,
+    delta: boolean,
+    monotonic: boolean,
+  ): [PointRejectReason, string] | undefined {
+    if ((p.flags & NO_RECORDED_VALUE) !== 0) return undefined;
+    if (!p.hasValue) return ['invalid_point', 'data point has neither as_double nor as_int'];
+    if (monotonic && !(p.value >= 0)) return ['invalid_point', `monotonic sum has a negative or NaN value ${p.value}`];
+    const s = this.resolve(fam, resource, p.attrs, reserved, now);
+    if (!s) return ['series_limit', `series limit ${this.config.maxSeries} reached`];
+    const fresh = s.updates === 0;
+    if (!fresh && p.timeMs !== 0 && p.timeMs < s.lastTimeMs) return ['out_of_order', 'point is older than the last accepted point of its series'];
+    const inc = this.inc;
+    if (delta) {
+      s.value += p.value;
+      inc.value = p.value;
+      inc.reset = false;
+    } else {
+      const reset = !fresh && (p.value < s.value || (p.startMs !== 0 && s.startMs !== 0 && p.startMs !== s.startMs));
+      inc.value = fresh || reset ? p.value : p.value - s.value;
+      inc.reset = reset;
+      s.value = p.value;
+    }
+    s.startMs = p.startMs;
+    if (p.timeMs > s.lastTimeMs) s.lastTimeMs = p.timeMs;
+    s.lastSeenMs = now;
+    s.updates++;
+    this.notify(s, monotonic ? inc : undefined);
+    return undefined;
+  }
+
+  private applyHistogram(
+    fam: Family,
+    resource: Attr[],
+    p: HistogramPoint,
+    reserved: string | undefined,
+    now: number,
+    delta: boolean,
+  ): [PointRejectReason, string] | undefined {
+    if ((p.flags & NO_RECORDED_VALUE) !== 0) return undefined;
+    const nb = p.bucketCounts.length;
+    if (nb !== 0 && nb !== p.bounds.length + 1) {
+      return ['invalid_point', `histogram has ${nb} bucket counts for ${p.bounds.length} bounds (need bounds + 1)`];
+    }
+    for (let i = 1; i < p.bounds.length; i++) {
+      if (!(p.bounds[i] > p.bounds[i - 1])) return ['invalid_point', 'histogram explicit_bounds are not strictly increasing'];
+    }
+    let total = 0;
+    for (const c of p.bucketCounts) total += c;
+    if (nb !== 0 && total !== p.count) return ['invalid_point', `histogram count ${p.count} differs from the sum of its buckets ${total}`];
+    const s = this.resolve(fam, resource, p.attrs, reserved, now);
+    if (!s) return ['series_limit', `series limit ${this.config.maxSeries} reached`];
+    const prev = s.hist;
+    if (prev && p.timeMs !== 0 && p.timeMs < s.lastTimeMs) return ['out_of_order', 'point is older than the last accepted point of its series'];
+    const bounds = nb === 0 ? [] : p.bounds;
+    const counts = nb === 0 ? [p.count] : p.bucketCounts;
+    const sum = p.hasSum ? p.sum : 0;
+    const inc = this.inc;
+    inc.bounds = bounds;
+    if (delta) {
+      inc.count = p.count;
+      inc.sum = sum;
+      inc.buckets = counts.slice();
+      inc.reset = false;
+      if (!prev) s.hist = { bounds, counts: counts.slice(), sum, count: p.count };
+      else {
+        const add = sameBounds(prev.bounds, bounds) ? counts : rebucket(counts, bounds, prev.bounds);
+        for (let i = 0; i < add.length; i++) prev.counts[i] += add[i];
+        prev.sum += sum;
+        prev.count += p.count;
+        inc.buckets = add.slice();
+        inc.bounds = prev.bounds;
+      }
+    } else {
+      const reset =
+        prev !== undefined && (p.count < prev.count || (p.startMs !== 0 && s.startMs !== 0 && p.startMs !== s.startMs));
+      if (!prev || reset) {
+        inc.count = p.count;
+        inc.sum = sum;
+        inc.buckets = counts.slice();
+      } else {
+        const before = sameBounds(prev.bounds, bounds) ? prev.counts : rebucket(prev.counts, prev.bounds, bounds);
+        inc.count = p.count - prev.count;
+        inc.sum = sum - prev.sum;
+        inc.buckets = counts.map((c, i) => Math.max(0, c - before[i]));
+      }
+      inc.reset = reset;
+      s.hist = { bounds, counts: counts.slice(), sum, count: p.count };
+    }
+    s.startMs = p.startMs;
+    if (p.timeMs > s.lastTimeMs) s.lastTimeMs = p.timeMs;
+    s.lastSeenMs = now;
+    s.updates++;
+    this.notify(s, inc);
+    return undefined;
+  }
+
+  private applySummary(
+    fam: Family,
+    resource: Attr[],
+    p: SummaryPoint,
+    reserved: string | undefined,
+    now: number,
+  ): [PointRejectReason, string] | undefined {
+    if ((p.flags & NO_RECORDED_VALUE) !== 0) return undefined;
+    for (const [q] of p.quantiles) if (!(q >= 0 && q <= 1)) return ['invalid_point', `summary quantile ${q} is outside [0, 1]`];
+    const s = this.resolve(fam, resource, p.attrs, reserved, now);
+    if (!s) return ['series_limit', `series limit ${this.config.maxSeries} reached`];
+    const prev = s.summary;
+    if (prev && p.timeMs !== 0 && p.timeMs < s.lastTimeMs) return ['out_of_order', 'point is older than the last accepted point of its series'];
+    const reset = prev !== undefined && (p.count < prev.count || (p.startMs !== 0 && s.startMs !== 0 && p.startMs !== s.startMs));
+    const inc = this.inc;
+    inc.count = !prev || reset ? p.count : p.count - prev.count;
+    inc.sum = !prev || reset ? p.sum : p.sum - prev.sum;
+    inc.buckets = undefined;
+    inc.bounds = undefined;
+    inc.reset = reset;
+    s.summary = { count: p.count, sum: p.sum, quantiles: p.quantiles.slice().sort((a, b) => a[0] - b[0]) };
+    s.startMs = p.startMs;
+    if (p.timeMs > s.lastTimeMs) s.lastTimeMs = p.timeMs;
+    s.lastSeenMs = now;
+    s.updates++;
+    this.notify(s, inc);
+    return undefined;
+  }
+
+  private notify(s: Series, inc: Increase | undefined): void {
+    for (const l of this.listeners) {
+      try {
+        l.onUpdate(s, inc);
+      } catch (err) {
+        this.log.error('pipeline listener failed on update', { err, family: s.family.name });
+      }
+    }
+  }
+
+  /** Removes series with no point for the staleness interval; returns how many went. */
+  sweep(): number {
+    const cutoff = this.clock.now() - this.config.stalenessMs;
+    let n = 0;
+    for (const [name, fam] of this.families) {
+      for (const [key, s] of fam.series) {
+        if (s.lastSeenMs < cutoff) {
+          fam.series.delete(key);
+          n++;
+          for (const l of this.listeners) {
+            try {
+              l.onExpire(s);
+            } catch (err) {
+              this.log.error('pipeline listener failed on expire', { err, family: name });
+            }
+          }
+        }
+      }
+      if (fam.series.size === 0) this.families.delete(name);
+    }
+    this.seriesCount -= n;
+    this.expired += n;
+    return n;
+  }
+}

@@ -1,0 +1,58 @@
+import type { Registry } from 'prom-client';
+import { listenHttp, type HttpListener } from '../exporter/httpListener';
+import type { Logger } from '../log';
+
+/**
+ * The observatory endpoint (:8891/metrics): Phoenix's self-telemetry and KPIs from a prom-client
+ * registry. `beforeScrape` refreshes computed gauges (series per pipeline, KPIs) once per scrape.
+ */
+export class ObservatoryServer {
+  private listener: HttpListener | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly configuredPort: number,
+    private readonly registry: Registry,
+    private readonly beforeScrape: () => void,
+    private readonly log: Logger,
+  ) {}
+
+  get port(): number {
+    return this.listener?.port ?? this.configuredPort;
+  }
+
+  async start(): Promise<void> {
+    this.listener = await listenHttp(this.host, this.configuredPort, (req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path !== '/metrics') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        res.end('not found; metrics are at /metrics\n');
+        return;
+      }
+      try {
+        this.beforeScrape();
+      } catch (err) {
+        this.log.error('computing observatory KPIs failed', { err });
+      }
+      this.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': this.registry.contentType });
+          res.end(text);
+        },
+        (err: unknown) => {
+          this.log.error('rendering observatory metrics failed', { err });
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end('internal error\n');
+        },
+      );
+    });
+    this.log.info('observatory listening', { host: this.host, port: this.listener.port });
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.listener?.close();
+  }
+}
