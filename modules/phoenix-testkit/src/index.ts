@@ -2,3 +2,5 @@ export * from './freePort';
 export * from './waitFor';
 export * from './parsePrometheusText';
 export * from './spawnService';
+export * from './otlpProto';
+export * from './prometheus';

@@ -1,11 +1,14 @@
 import type { ExpositionWriter } from '../exporter/expositionWriter';
 import type { SeriesStore } from './seriesStore';
 
-/** Renders every series of the full-fidelity store, unchanged (the full_fidelity pipeline). */
+/**
+ * Renders every series of the full-fidelity store, unchanged (the full_fidelity pipeline). A metric
+ * without a description gets its OpenTelemetry name as HELP, so every family is documented.
+ */
 export function renderStore(store: SeriesStore, w: ExpositionWriter): void {
   for (const fam of store.families.values()) {
     if (fam.series.size === 0) continue;
-    w.family(fam.name, fam.type, fam.help);
+    w.family(fam.name, fam.type, fam.help || fam.otelName);
     for (const s of fam.series.values()) {
       switch (fam.type) {
         case 'counter':

@@ -18,7 +18,13 @@ export class CoreTelemetry {
     private readonly store: SeriesStore,
     opts: { processMetrics?: boolean } = {},
   ) {
-    if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+    if (opts.processMetrics ?? true) {
+      collectDefaultMetrics({ register: registry });
+      // prom-client names these gauges with `_total`, which `promtool check metrics` flags; drop them
+      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+        registry.removeSingleMetric(name);
+      }
+    }
     this.storeSeries = new Gauge({ name: 'phoenix_store_series', help: 'Input series held by the store (full-fidelity identity).', registers: [registry] });
     this.storeFamilies = new Gauge({ name: 'phoenix_store_families', help: 'Metric families held by the store.', registers: [registry] });
     this.seriesCreated = new Counter({ name: 'phoenix_store_series_created_total', help: 'Input series ever created.', registers: [registry] });

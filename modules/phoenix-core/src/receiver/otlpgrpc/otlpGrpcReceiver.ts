@@ -31,7 +31,8 @@ function hostPort(host: string, port: number): string {
 /**
  * OTLP/gRPC metrics receiver (opentelemetry.proto.collector.metrics.v1.MetricsService/Export).
  * gzip-compressed messages are handled by grpc-js. Malformed protobuf → INVALID_ARGUMENT;
- * a message over the size limit → RESOURCE_EXHAUSTED (refused by grpc-js, counted by an interceptor).
+ * a message over the size limit → RESOURCE_EXHAUSTED (counted; beyond 4× the limit grpc-js itself refuses it
+ * before Phoenix sees it, uncounted, which bounds memory).
  */
 export class OtlpGrpcReceiver {
   private server: grpc.Server | undefined;
@@ -50,23 +51,12 @@ export class OtlpGrpcReceiver {
   }
 
   async start(): Promise<void> {
-    const telemetry = this.telemetry;
-    const log = this.log;
-    // counts the refusals grpc-js makes before our handler runs (message too large)
-    const countRefusals: grpc.ServerInterceptor = (_method, call) =>
-      new grpc.ServerInterceptingCall(call, {
-        sendStatus: (status, next) => {
-          if (status.code === grpc.status.RESOURCE_EXHAUSTED) {
-            telemetry.rejectedRequest('grpc', 'protobuf', 'too_large');
-            log.warn('OTLP/gRPC request rejected', { code: 'RESOURCE_EXHAUSTED', message: status.details });
-          }
-          next(status);
-        },
-      });
+    // grpc-js refuses messages over its own limit before any handler or interceptor sees them,
+    // so it gets a backstop of 4× the configured limit and the handler enforces the exact limit
+    // itself, where the refusal is counted.
     const server = new grpc.Server({
-      'grpc.max_receive_message_length': this.config.maxRequestBytes,
+      'grpc.max_receive_message_length': this.config.maxRequestBytes * 4,
       'grpc.max_send_message_length': 4 * 1024 * 1024,
-      interceptors: [countRefusals],
     });
     server.addService(metricsService, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.export(call, cb) });
     this.boundPort = await new Promise<number>((resolve, reject) => {
@@ -80,6 +70,13 @@ export class OtlpGrpcReceiver {
 
   private export(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
     const started = process.hrtime.bigint();
+    if (call.request.length > this.config.maxRequestBytes) {
+      const msg = `message of ${call.request.length} bytes exceeds the limit of ${this.config.maxRequestBytes} bytes`;
+      this.telemetry.rejectedRequest('grpc', 'protobuf', 'too_large');
+      this.log.warn('OTLP/gRPC request rejected', { code: 'RESOURCE_EXHAUSTED', message: msg });
+      cb({ code: grpc.status.RESOURCE_EXHAUSTED, details: msg });
+      return;
+    }
     let decoded;
     try {
       decoded = decodeProtobufRequest(call.request);

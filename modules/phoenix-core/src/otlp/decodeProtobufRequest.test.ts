@@ -1,0 +1,133 @@
+/**
+ * The purpose-built decoder must agree with a reference decoder (protobufjs over the vendored
+ * public .proto files, then the OTLP/JSON mapping) on random requests, including unknown fields.
+ */
+import fc from 'fast-check';
+import { decodeMessage, encodeExportRequest, OTLP_TYPES } from '@phoenix/testkit';
+import { decodeJsonRequest } from './decodeJsonRequest';
+import { decodeProtobufRequest } from './decodeProtobufRequest';
+import { OtlpDecodeError } from './model';
+
+const key = fc.stringMatching(/^[a-z][a-z0-9._]{0,12}$/);
+const anyValue = fc.oneof(
+  fc.string({ maxLength: 12 }).map((s) => ({ stringValue: s })),
+  fc.boolean().map((b) => ({ boolValue: b })),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((i) => ({ intValue: i.toString() })),
+  fc.double({ noNaN: true }).map((d) => ({ doubleValue: d })),
+  fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 3 }).map((xs) => ({ arrayValue: { values: xs.map((x) => ({ intValue: String(x) })) } })),
+  fc.uint8Array({ maxLength: 6 }).map((b) => ({ bytesValue: Buffer.from(b).toString('base64') })),
+);
+const attrs = fc.array(fc.record({ key, value: anyValue }), { maxLength: 4 });
+const nanos = fc.bigInt({ min: 0n, max: 2n ** 62n }).map((n) => n.toString());
+const numberPoint = fc.record({
+  attributes: attrs,
+  startTimeUnixNano: nanos,
+  timeUnixNano: nanos,
+  value: fc.oneof(fc.double({ noNaN: true }).map((d) => ({ asDouble: d })), fc.integer().map((i) => ({ asInt: String(i) }))),
+  flags: fc.integer({ min: 0, max: 1 }),
+}).map(({ value, ...p }) => ({ ...p, ...value }));
+const histPoint = fc
+  .record({ attributes: attrs, timeUnixNano: nanos, counts: fc.array(fc.nat(1000), { minLength: 1, maxLength: 5 }), sum: fc.double({ noNaN: true }) })
+  .map(({ counts, ...p }) => ({
+    ...p,
+    count: String(counts.reduce((a, b) => a + b, 0)),
+    bucketCounts: counts.map(String),
+    explicitBounds: counts.slice(1).map((_, i) => i * 1.5),
+  }));
+const metric = fc.oneof(
+  fc.record({ name: key, unit: fc.constantFrom('', 's', 'By', '{x}'), gauge: fc.record({ dataPoints: fc.array(numberPoint, { maxLength: 3 }) }) }),
+  fc.record({
+    name: key,
+    description: fc.string({ maxLength: 10 }),
+    sum: fc.record({ dataPoints: fc.array(numberPoint, { maxLength: 3 }), aggregationTemporality: fc.constantFrom(1, 2), isMonotonic: fc.boolean() }),
+  }),
+  fc.record({ name: key, histogram: fc.record({ dataPoints: fc.array(histPoint, { maxLength: 2 }), aggregationTemporality: fc.constantFrom(1, 2) }) }),
+  fc.record({
+    name: key,
+    summary: fc.record({
+      dataPoints: fc.array(
+        fc.record({ timeUnixNano: nanos, count: fc.nat().map(String), sum: fc.double({ noNaN: true }), quantileValues: fc.array(fc.record({ quantile: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.double({ noNaN: true }) }), { maxLength: 3 }) }),
+        { maxLength: 2 },
+      ),
+    }),
+  }),
+  fc.record({
+    name: key,
+    exponentialHistogram: fc.record({
+      aggregationTemporality: fc.constantFrom(1, 2),
+      dataPoints: fc.array(
+        fc.record({
+          count: fc.nat().map(String),
+          scale: fc.integer({ min: -10, max: 20 }),
+          zeroCount: fc.nat().map(String),
+          zeroThreshold: fc.double({ min: 0, max: 1, noNaN: true }),
+          positive: fc.record({ offset: fc.integer({ min: -100, max: 100 }), bucketCounts: fc.array(fc.nat().map(String), { maxLength: 4 }) }),
+          negative: fc.record({ offset: fc.integer({ min: -100, max: 100 }), bucketCounts: fc.array(fc.nat().map(String), { maxLength: 4 }) }),
+        }),
+        { maxLength: 2 },
+      ),
+    }),
+  }),
+);
+const requestArb = fc.record({
+  resourceMetrics: fc.array(
+    fc.record({
+      resource: fc.record({ attributes: attrs }),
+      scopeMetrics: fc.array(fc.record({ scope: fc.record({ name: key, version: key }), metrics: fc.array(metric, { maxLength: 4 }) }), { maxLength: 2 }),
+    }),
+    { maxLength: 3 },
+  ),
+});
+
+function reference(bytes: Uint8Array) {
+  return decodeJsonRequest(decodeMessage(OTLP_TYPES.exportRequest, bytes, { longs: String, enums: Number, bytes: String, defaults: false }));
+}
+
+/** Appends an unknown field (number 99, each wire type) to the top-level message. */
+function withUnknownFields(bytes: Uint8Array): Buffer {
+  const unknown = Buffer.from([
+    (99 << 3) | 0, 0x96, 0x01, // varint 150
+    (98 << 3) | 1, 1, 2, 3, 4, 5, 6, 7, 8, // fixed64
+    (97 << 3) | 2, 3, 0x61, 0x62, 0x63, // length-delimited
+    (96 << 3) | 5, 1, 2, 3, 4, // fixed32
+  ].flatMap((b) => (b > 255 ? [(b & 0x7f) | 0x80, b >> 7] : [b])));
+  return Buffer.concat([Buffer.from(bytes), unknown]);
+}
+
+describe('decodeProtobufRequest agrees with the protobufjs reference', () => {
+  test('on random requests of every point kind', () => {
+    fc.assert(
+      fc.property(requestArb, (req) => {
+        const bytes = encodeExportRequest(req);
+        expect(decodeProtobufRequest(Buffer.from(bytes))).toEqual(reference(bytes));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('and skips unknown fields', () => {
+    fc.assert(
+      fc.property(requestArb, (req) => {
+        const bytes = encodeExportRequest(req);
+        expect(decodeProtobufRequest(withUnknownFields(bytes))).toEqual(reference(bytes));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test('every strict prefix of a non-trivial request is either refused or decodes to a prefix, never throws anything else', () => {
+    fc.assert(
+      fc.property(requestArb, fc.nat(), (req, cut) => {
+        const bytes = Buffer.from(encodeExportRequest(req));
+        if (bytes.length === 0) return;
+        const prefix = bytes.subarray(0, cut % bytes.length);
+        try {
+          decodeProtobufRequest(prefix);
+        } catch (err) {
+          expect(err).toBeInstanceOf(OtlpDecodeError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
