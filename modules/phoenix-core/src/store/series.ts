@@ -5,6 +5,8 @@ import type { PromType } from './naming';
 /** A metric family of the full-fidelity store: one Prometheus name and type. */
 export class Family {
   readonly series = new Map<string, Series>();
+  /** series by the raw attribute sequence as received (skips label building for known series) */
+  readonly byRaw = new Map<string, Series>();
   constructor(
     readonly name: string,
     readonly type: PromType,
@@ -44,6 +46,8 @@ export class Series {
   summary: SummaryState | undefined;
   /** per-pipeline slots that processors use to cache their routing of this series */
   readonly slots: unknown[] = [];
+  /** raw attribute keys that resolve to this series (see Family.byRaw) */
+  readonly rawKeys: string[] = [];
   constructor(
     readonly family: Family,
     readonly key: string,

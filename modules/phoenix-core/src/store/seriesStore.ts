@@ -172,14 +172,28 @@ export class SeriesStore implements MetricsConsumer {
 
   /** Finds or creates the series of a point; undefined when the series cap is reached. */
   private resolve(fam: Family, resource: Attr[], attrs: Attr[], reserved: string | undefined, now: number): Series | undefined {
+    let raw = '';
+    for (const [k, v] of resource) raw += `${k}\u0001${v}\u0000`;
+    raw += '\u0002';
+    for (const [k, v] of attrs) raw += `${k}\u0001${v}\u0000`;
+    let s = fam.byRaw.get(raw);
+    if (s) return s;
     const labels = buildLabels(resource, attrs, reserved);
     const key = labelKey(labels);
-    let s = fam.series.get(key);
-    if (s) return s;
+    s = fam.series.get(key);
+    if (s) {
+      if (s.rawKeys.length < 4) {
+        s.rawKeys.push(raw);
+        fam.byRaw.set(raw, s);
+      }
+      return s;
+    }
     if (this.seriesCount >= this.config.maxSeries) return undefined;
     s = new Series(fam, key, labels, renderLabelPairs(labels), resource, attrs);
     s.lastSeenMs = now;
     fam.series.set(key, s);
+    s.rawKeys.push(raw);
+    fam.byRaw.set(raw, s);
     this.seriesCount++;
     this.created++;
     return s;
@@ -333,6 +347,7 @@ export class SeriesStore implements MetricsConsumer {
       for (const [key, s] of fam.series) {
         if (s.lastSeenMs < cutoff) {
           fam.series.delete(key);
+          for (const raw of s.rawKeys) fam.byRaw.delete(raw);
           n++;
           for (const l of this.listeners) {
             try {
