@@ -12,7 +12,14 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const service = new CoreService(config, { clock: systemClock, log });
+  let service: CoreService;
+  try {
+    service = new CoreService(config, { clock: systemClock, log });
+  } catch (err) {
+    log.error('invalid configuration', { errors: [(err as Error).message] });
+    process.exitCode = 2;
+    return;
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

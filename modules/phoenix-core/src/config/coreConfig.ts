@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { defaultRollupConfig, GAUGE_AGGREGATIONS, validateRollupConfig, type GaugeAggregation, type RollupConfig } from '../processor/rollup/rollupConfig';
+import { defaultTopkConfig, validateTopkConfig, type TopkConfig } from '../processor/topk/topkConfig';
 import { defaultSeriesStoreConfig, validateSeriesStoreConfig, type SeriesStoreConfig } from '../store/seriesStoreConfig';
 
 /** Listener ports of phoenix-core (0 = pick a free port). */
@@ -30,6 +32,10 @@ export interface CoreConfig {
   /** series budget used while no control file is in force */
   targetSeries: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  rollup: RollupConfig;
+  topk: TopkConfig;
+  /** poll the control file instead of relying on file-system events (network or container volumes) */
+  controlFilePolling: boolean;
 }
 
 export const DEFAULT_PORTS: CorePorts = {
@@ -56,6 +62,9 @@ export function defaultCoreConfig(): CoreConfig {
     priorityRulesFile: undefined,
     targetSeries: 20_000,
     logLevel: 'info',
+    rollup: { ...defaultRollupConfig, gaugeAggregationByMetric: {} },
+    topk: { ...defaultTopkConfig },
+    controlFilePolling: false,
   };
 }
 
@@ -79,6 +88,7 @@ export function validateCoreConfig(c: CoreConfig): string[] {
   if (!c.controlFile) errs.push('controlFile: must not be empty');
   if (!Number.isInteger(c.targetSeries) || c.targetSeries < 1) errs.push('targetSeries: must be a positive integer');
   if (!['debug', 'info', 'warn', 'error'].includes(c.logLevel)) errs.push('logLevel: must be one of debug, info, warn, error');
+  errs.push(...validateRollupConfig(c.rollup), ...validateTopkConfig(c.topk));
   return errs;
 }
 
@@ -145,6 +155,35 @@ export function coreConfigFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
     if (['debug', 'info', 'warn', 'error'].includes(env.PHOENIX_LOG_LEVEL)) c.logLevel = env.PHOENIX_LOG_LEVEL as CoreConfig['logLevel'];
     else errors.push(`PHOENIX_LOG_LEVEL: must be one of debug, info, warn, error (got "${env.PHOENIX_LOG_LEVEL}")`);
   }
+  const list = (name: string): string[] | undefined =>
+    env[name] === undefined ? undefined : (env[name] as string).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  c.rollup.volatileAttributes = list('PHOENIX_VOLATILE_ATTRIBUTES') ?? c.rollup.volatileAttributes;
+  c.rollup.processAttributePrefixes = list('PHOENIX_PROCESS_ATTRIBUTE_PREFIXES') ?? c.rollup.processAttributePrefixes;
+  c.rollup.processAttributes = list('PHOENIX_PROCESS_ATTRIBUTES') ?? c.rollup.processAttributes;
+  if (env.PHOENIX_HOST_ATTRIBUTE) c.rollup.hostAttribute = env.PHOENIX_HOST_ATTRIBUTE;
+  const agg = (name: string, raw: string): GaugeAggregation | undefined => {
+    if ((GAUGE_AGGREGATIONS as readonly string[]).includes(raw)) return raw as GaugeAggregation;
+    errors.push(`${name}: "${raw}" is not one of ${GAUGE_AGGREGATIONS.join(', ')}`);
+    return undefined;
+  };
+  if (env.PHOENIX_GAUGE_AGGREGATION) c.rollup.gaugeAggregation = agg('PHOENIX_GAUGE_AGGREGATION', env.PHOENIX_GAUGE_AGGREGATION) ?? c.rollup.gaugeAggregation;
+  for (const pair of list('PHOENIX_GAUGE_AGGREGATION_BY_METRIC') ?? []) {
+    const [metric, fn] = pair.split('=');
+    if (!metric || !fn) errors.push(`PHOENIX_GAUGE_AGGREGATION_BY_METRIC: "${pair}" must be metric=function`);
+    else {
+      const a = agg('PHOENIX_GAUGE_AGGREGATION_BY_METRIC', fn);
+      if (a) c.rollup.gaugeAggregationByMetric[metric] = a;
+    }
+  }
+  c.rollup.stalenessMs = c.store.stalenessMs;
+  if (env.PHOENIX_TOPK_RANKING_METRIC) c.topk.rankingMetric = env.PHOENIX_TOPK_RANKING_METRIC;
+  const window = num('PHOENIX_TOPK_WINDOW_SECONDS', 0.001);
+  if (window !== undefined) c.topk.windowMs = window * 1000;
+  const rank = num('PHOENIX_TOPK_RANK_INTERVAL_SECONDS', 0.001);
+  if (rank !== undefined) c.topk.rankIntervalMs = rank * 1000;
+  const margin = num('PHOENIX_TOPK_MARGIN', 0);
+  if (margin !== undefined) c.topk.margin = margin;
+  c.controlFilePolling = env.PHOENIX_CONTROL_FILE_POLL === 'true' || env.PHOENIX_CONTROL_FILE_POLL === '1';
   errors.push(...validateCoreConfig(c));
   return { config: c, errors };
 }

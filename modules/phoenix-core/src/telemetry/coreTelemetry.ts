@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 import type { PipelineName } from '../processor/pipeline';
+import type { Kpis } from './kpiCalculator';
 import type { SeriesStore } from '../store/seriesStore';
 
 /** Store and pipeline gauges of the observatory, refreshed once per scrape. */
@@ -10,6 +11,13 @@ export class CoreTelemetry {
   readonly seriesExpired: Counter;
   readonly pipelineSeries: Gauge<'pipeline'>;
   readonly renderSeconds: Histogram<'exporter'>;
+  readonly costReduction: Gauge<'pipeline'>;
+  readonly totalsPreservation: Gauge<'pipeline'>;
+  readonly attributionCoverage: Gauge<'pipeline'>;
+  readonly heavyHitterRecall: Gauge<'pipeline'>;
+  readonly optimizedByProfile: Gauge<'profile'>;
+  readonly topkStreams: Gauge;
+  readonly activePipeline: Gauge<'pipeline'>;
   private lastCreated = 0;
   private lastExpired = 0;
 
@@ -42,6 +50,40 @@ export class CoreTelemetry {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
+    const perPipeline = (name: string, help: string) => new Gauge({ name, help, labelNames: ['pipeline'], registers: [registry] });
+    this.costReduction = perPipeline('phoenix_pipeline_cost_reduction_ratio', '1 - series / full_fidelity series, per pipeline.');
+    this.totalsPreservation = perPipeline(
+      'phoenix_pipeline_totals_preservation_ratio',
+      'Output total / input total per host and metric family (sums, histogram counts, summed gauges): the value furthest from 1.',
+    );
+    this.attributionCoverage = perPipeline('phoenix_pipeline_attribution_coverage_ratio', 'Share of the ranking signal (CPU rate) attributed to individually visible processes.');
+    this.heavyHitterRecall = perPipeline('phoenix_pipeline_heavy_hitter_recall_ratio', 'Share of the true top-10 processes per host (by the ranking signal) that stay individually visible.');
+    this.activePipeline = perPipeline('phoenix_active_pipeline_info', '1 for the pipeline feeding the active output (:8892).');
+    this.optimizedByProfile = new Gauge({
+      name: 'phoenix_optimized_series_by_profile',
+      help: 'Series the optimized pipeline would expose under each profile, on the same input.',
+      labelNames: ['profile'],
+      registers: [registry],
+    });
+    this.topkStreams = new Gauge({
+      name: 'phoenix_topk_streams',
+      help: '(host, metric stream) groups of experimental_topk; its series are about streams x (k + 2) while k < processes per host.',
+      registers: [registry],
+    });
+  }
+
+  /** Sets every pipeline KPI gauge. */
+  setKpis(k: Kpis, active: PipelineName): void {
+    for (const [p, v] of Object.entries(k.pipelines) as Array<[PipelineName, Kpis['pipelines'][PipelineName]]>) {
+      this.pipelineSeries.set({ pipeline: p }, v.series);
+      this.costReduction.set({ pipeline: p }, v.costReduction);
+      this.totalsPreservation.set({ pipeline: p }, v.totalsPreservation);
+      this.attributionCoverage.set({ pipeline: p }, v.attributionCoverage);
+      this.heavyHitterRecall.set({ pipeline: p }, v.heavyHitterRecall);
+      this.activePipeline.set({ pipeline: p }, p === active ? 1 : 0);
+    }
+    for (const [profile, n] of Object.entries(k.optimizedSeriesByProfile)) this.optimizedByProfile.set({ profile }, n);
+    this.topkStreams.set(k.topkStreams);
   }
 
   /** Refreshes the store gauges (called before each observatory scrape). */

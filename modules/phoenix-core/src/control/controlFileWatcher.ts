@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import chokidar, { type FSWatcher } from 'chokidar';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import YAML from 'yaml';
+import { validateOptimizationMode, type OptimizationMode } from '@phoenix/contracts';
+import type { Logger } from '../log';
+
+export type ReloadResult = 'success' | 'rejected' | 'missing';
+
+/**
+ * Watches optimization_mode.yaml (chokidar; the actuator replaces it by rename) and applies every
+ * valid version without restart. A file that cannot be read, parsed or validated is rejected as a
+ * whole: the last good configuration stays in force, the rejection is logged with its reason and
+ * counted, and the reason is shown on the observatory. Exposes the settings in force.
+ */
+export class ControlFileWatcher {
+  private watcher: FSWatcher | undefined;
+  private current: OptimizationMode;
+  private lastText: string | undefined;
+  private stopped = false;
+  private readonly reloads: Counter<'result'>;
+  private readonly lastRejection: Gauge<'reason'>;
+  private readonly lastSuccess: Gauge;
+
+  constructor(
+    readonly file: string,
+    initial: OptimizationMode,
+    private readonly apply: (cfg: OptimizationMode, previous: OptimizationMode) => void,
+    registry: Registry,
+    private readonly log: Logger,
+    private readonly opts: { usePolling?: boolean } = {},
+  ) {
+    this.current = initial;
+    this.reloads = new Counter({
+      name: 'phoenix_control_file_reloads_total',
+      help: 'Reload attempts of optimization_mode.yaml by result (success, rejected, missing).',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+    for (const r of ['success', 'rejected', 'missing']) this.reloads.inc({ result: r }, 0);
+    this.lastRejection = new Gauge({
+      name: 'phoenix_control_file_last_rejection_info',
+      help: 'Reason of the last rejected control file (value 1).',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.lastSuccess = new Gauge({
+      name: 'phoenix_control_file_last_reload_success_timestamp_seconds',
+      help: 'When a control file was last applied.',
+      registers: [registry],
+    });
+    const self = this;
+    new Gauge({ name: 'phoenix_control_generation', help: 'generation of the control settings in force.', registers: [registry], collect() { this.set(self.current.generation); } });
+    new Gauge({ name: 'phoenix_control_topk_k', help: 'topk.k in force.', registers: [registry], collect() { this.set(self.current.topk.k); } });
+    new Gauge({ name: 'phoenix_control_target_series', help: 'target_series in force.', registers: [registry], collect() { this.set(self.current.target_series); } });
+    new Gauge({
+      name: 'phoenix_control_mode_info',
+      help: 'The mode and profile in force (value 1).',
+      labelNames: ['mode', 'profile'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.set({ mode: self.current.mode, profile: self.current.profile }, 1);
+      },
+    });
+  }
+
+  /** The configuration in force. */
+  get config(): OptimizationMode {
+    return this.current;
+  }
+
+  /** Reads the file once now, then watches it. */
+  async start(): Promise<void> {
+    this.reload('start');
+    this.watcher = chokidar.watch(this.file, {
+      ignoreInitial: true,
+      usePolling: this.opts.usePolling ?? false,
+      interval: 250,
+      atomic: 100,
+    });
+    this.watcher.on('add', () => this.reload('add'));
+    this.watcher.on('change', () => this.reload('change'));
+    this.watcher.on('unlink', () => this.log.warn('control file removed; the last good configuration stays in force', { file: this.file }));
+    this.watcher.on('error', (err) => this.log.error('control file watcher error', { err }));
+    await new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
+  }
+
+  /** Reads, validates and applies the file; never throws. */
+  reload(trigger: string): ReloadResult {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        this.reloads.inc({ result: 'missing' });
+        this.log.info('no control file; the configuration in force is kept', { file: this.file, trigger, mode: this.current.mode });
+        return 'missing';
+      }
+      return this.reject(`cannot read ${this.file}: ${(err as Error).message}`, trigger);
+    }
+    if (text === this.lastText) return 'success';
+    let doc: unknown;
+    try {
+      doc = YAML.parse(text);
+    } catch (err) {
+      return this.reject(`not valid YAML: ${(err as Error).message.split('\n')[0]}`, trigger);
+    }
+    const v = validateOptimizationMode(doc);
+    if (!v.ok) return this.reject(`invalid: ${v.errors.join('; ')}`, trigger);
+    const previous = this.current;
+    try {
+      this.apply(v.value, previous);
+    } catch (err) {
+      return this.reject(`could not be applied: ${(err as Error).message}`, trigger);
+    }
+    this.current = v.value;
+    this.lastText = text;
+    this.reloads.inc({ result: 'success' });
+    this.lastSuccess.set(Date.now() / 1000);
+    this.log.info('control file applied', {
+      file: this.file,
+      trigger,
+      generation: v.value.generation,
+      mode: v.value.mode,
+      profile: v.value.profile,
+      k: v.value.topk.k,
+      target_series: v.value.target_series,
+      source: v.value.source,
+      reason: v.value.reason,
+    });
+    return 'success';
+  }
+
+  private reject(reason: string, trigger: string): ReloadResult {
+    this.reloads.inc({ result: 'rejected' });
+    this.lastRejection.reset();
+    this.lastRejection.set({ reason: reason.slice(0, 500) }, 1);
+    this.log.warn('control file rejected; the last good configuration stays in force', {
+      file: this.file,
+      trigger,
+      reason,
+      generation_in_force: this.current.generation,
+    });
+    return 'rejected';
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.watcher?.close();
+  }
+}

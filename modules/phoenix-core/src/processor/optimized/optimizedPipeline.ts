@@ -1,0 +1,77 @@
+import type { Mode, PriorityClass } from '@phoenix/contracts';
+import type { Clock } from '../../clock';
+import { promLabelName } from '../../store/naming';
+import type { Series } from '../../store/series';
+import type { SeriesStore } from '../../store/seriesStore';
+import type { PriorityClassifier } from '../priority/priorityClassifier';
+import { RollupPipeline, type Route } from '../rollup/rollupPipeline';
+import type { RollupConfig } from '../rollup/rollupConfig';
+
+export type Profile = Mode;
+
+/** Whether a priority class is rolled into `others` under a profile. */
+export function rolledUp(profile: Profile, cls: PriorityClass): boolean {
+  if (profile === 'conservative') return false;
+  if (profile === 'balanced') return cls === 'low';
+  return cls === 'low' || cls === 'medium';
+}
+
+/**
+ * The optimized pipeline: rule-based reduction whose strength follows `profile`.
+ * conservative drops volatile identity labels and re-aggregates the series that become identical;
+ * balanced also rolls `low` processes into one `others` series per host and metric;
+ * aggressive rolls up `medium` too. Non-process series only lose the volatile labels.
+ */
+export class OptimizedPipeline extends RollupPipeline {
+  readonly name = 'optimized' as const;
+  private readonly volatile: Set<string>;
+  private profile: Profile;
+
+  constructor(
+    store: SeriesStore,
+    cfg: RollupConfig,
+    clock: Clock,
+    private readonly classifier: PriorityClassifier,
+    profile: Profile = 'balanced',
+  ) {
+    super(store, cfg, clock);
+    this.profile = profile;
+    this.volatile = new Set(cfg.volatileAttributes.map(promLabelName));
+  }
+
+  get currentProfile(): Profile {
+    return this.profile;
+  }
+
+  /** Whether a process (by executable and command line) is rolled up under the current profile. */
+  rollsUp(executable: string | undefined, commandLine: string | undefined): boolean {
+    return rolledUp(this.profile, this.classifier.classify(executable, commandLine));
+  }
+
+  classOf(s: Series): PriorityClass | undefined {
+    if (this.identity.processKey(s) === '') return undefined;
+    return this.classifier.classify(s.attr('process.executable.name'), s.attr('process.command_line'));
+  }
+
+  /** The route of a series under a given profile (also used to predict other profiles' cost). */
+  routeFor(s: Series, profile: Profile): Route {
+    const cls = this.classOf(s);
+    if (cls !== undefined && rolledUp(profile, cls)) {
+      const drop = this.identity.processLabelNames(s);
+      for (const v of this.volatile) drop.add(v);
+      return { labels: this.outLabels(s, drop, true), others: true };
+    }
+    return { labels: this.outLabels(s, this.volatile, false), others: false };
+  }
+
+  protected route(s: Series): Route {
+    return this.routeFor(s, this.profile);
+  }
+
+  /** Applies a new profile: every series is re-routed; accumulated rollup values are kept. */
+  setProfile(profile: Profile): void {
+    if (profile === this.profile) return;
+    this.profile = profile;
+    this.reroute();
+  }
+}

@@ -1,0 +1,50 @@
+/** How a gauge group is aggregated from its members. */
+export type GaugeAggregation = 'sum' | 'max' | 'min' | 'avg' | 'last';
+
+export const GAUGE_AGGREGATIONS: readonly GaugeAggregation[] = ['sum', 'max', 'min', 'avg', 'last'];
+
+/** Configuration shared by the reduction pipelines (optimized, experimental_topk). */
+export interface RollupConfig {
+  /** resource attribute that identifies the host (rollups are per host) */
+  hostAttribute: string;
+  /** point attributes with these prefixes identify a process */
+  processAttributePrefixes: string[];
+  /** further point attributes that identify a process */
+  processAttributes: string[];
+  /** volatile identity attributes the optimized pipeline drops in every profile */
+  volatileAttributes: string[];
+  /** gauge aggregation for every metric not listed below */
+  gaugeAggregation: GaugeAggregation;
+  /** per-metric gauge aggregation, keyed by OpenTelemetry or Prometheus name */
+  gaugeAggregationByMetric: Record<string, GaugeAggregation>;
+  /** label marking a rollup series; its value is `others` */
+  rollupLabel: string;
+  /** output groups with no members and no update for this long are removed */
+  stalenessMs: number;
+}
+
+export const defaultRollupConfig: RollupConfig = {
+  hostAttribute: 'host.name',
+  processAttributePrefixes: ['process.'],
+  processAttributes: ['container.id'],
+  volatileAttributes: ['process.pid', 'process.command_line', 'container.id'],
+  gaugeAggregation: 'sum',
+  gaugeAggregationByMetric: {},
+  rollupLabel: 'phoenix_rollup',
+  stalenessMs: 5 * 60_000,
+};
+
+export function validateRollupConfig(c: RollupConfig): string[] {
+  const errs: string[] = [];
+  if (!c.hostAttribute) errs.push('rollup.hostAttribute: must not be empty');
+  if (c.processAttributePrefixes.length === 0 && c.processAttributes.length === 0) {
+    errs.push('rollup.processAttributePrefixes: at least one prefix or rollup.processAttributes entry is needed to recognise processes');
+  }
+  if (!GAUGE_AGGREGATIONS.includes(c.gaugeAggregation)) errs.push(`rollup.gaugeAggregation: must be one of ${GAUGE_AGGREGATIONS.join(', ')}`);
+  for (const [k, v] of Object.entries(c.gaugeAggregationByMetric)) {
+    if (!GAUGE_AGGREGATIONS.includes(v)) errs.push(`rollup.gaugeAggregationByMetric.${k}: must be one of ${GAUGE_AGGREGATIONS.join(', ')}`);
+  }
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(c.rollupLabel)) errs.push('rollup.rollupLabel: must be a valid Prometheus label name');
+  if (!(c.stalenessMs > 0)) errs.push('rollup.stalenessMs: must be positive');
+  return errs;
+}

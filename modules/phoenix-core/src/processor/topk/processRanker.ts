@@ -1,0 +1,84 @@
+import type { Increase, Series, SeriesListener } from '../../store/series';
+import type { ProcessIdentity } from '../rollup/processIdentity';
+
+/** What the ranker knows of one process. */
+export interface ProcessStats {
+  key: string;
+  executable: string | undefined;
+  commandLine: string | undefined;
+  /** [clock ms, increase] of the ranking metric within the window */
+  entries: Array<[number, number]>;
+  lastSeenMs: number;
+}
+
+/**
+ * The ranking signal: per host and process, the rate of a cumulative metric (default
+ * process.cpu.time, summed over its other attributes such as `state`) over a sliding window.
+ * A series' first point is not counted: it carries the process' lifetime total, not a rate.
+ */
+export class ProcessRanker implements SeriesListener {
+  readonly hosts = new Map<string, Map<string, ProcessStats>>();
+
+  constructor(
+    private readonly metric: string,
+    private readonly hostAttribute: string,
+    private readonly identity: ProcessIdentity,
+    private readonly now: () => number,
+    public windowMs: number,
+  ) {}
+
+  onUpdate(s: Series, inc: Increase | undefined): void {
+    if (s.family.otelName !== this.metric || !inc) return;
+    const key = this.identity.processKey(s);
+    if (key === '') return;
+    const host = s.attr(this.hostAttribute) ?? '';
+    let procs = this.hosts.get(host);
+    if (!procs) {
+      procs = new Map();
+      this.hosts.set(host, procs);
+    }
+    let p = procs.get(key);
+    const now = this.now();
+    if (!p) {
+      p = { key, executable: s.attr('process.executable.name'), commandLine: s.attr('process.command_line'), entries: [], lastSeenMs: now };
+      procs.set(key, p);
+    }
+    p.lastSeenMs = now;
+    if (s.updates > 1 && inc.value > 0) p.entries.push([now, inc.value]);
+  }
+
+  onExpire(): void {
+    /* processes age out in prune() */
+  }
+
+  /** Rate per second of a process over the window ending now. */
+  rate(p: ProcessStats, now = this.now()): number {
+    const from = now - this.windowMs;
+    let sum = 0;
+    for (const [t, v] of p.entries) if (t > from) sum += v;
+    return sum / (this.windowMs / 1000);
+  }
+
+  /** Drops entries older than the window and processes not seen for `staleMs`. */
+  prune(staleMs: number): void {
+    const now = this.now();
+    const from = now - this.windowMs;
+    for (const [host, procs] of this.hosts) {
+      for (const [key, p] of procs) {
+        if (p.entries.length > 0 && p.entries[0][0] <= from) p.entries = p.entries.filter(([t]) => t > from);
+        if (p.lastSeenMs < now - staleMs) procs.delete(key);
+      }
+      if (procs.size === 0) this.hosts.delete(host);
+    }
+  }
+}
+
+/**
+ * Chooses the k members with hysteresis: incumbents' rates count (1 + margin) times; ties go to
+ * the lexicographically smaller process key, so the result is deterministic.
+ */
+export function chooseTopK(rates: Array<[key: string, rate: number]>, incumbents: ReadonlySet<string>, k: number, margin: number): Set<string> {
+  const scored = rates.map(([key, r]) => [key, incumbents.has(key) ? r * (1 + margin) : r] as [string, number]);
+  scored.sort((a, b) => (b[1] !== a[1] ? b[1] - a[1] : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return new Set(scored.slice(0, k).map(([key]) => key));
+}

@@ -1,0 +1,204 @@
+import type { Clock } from '../clock';
+import { labelKey } from '../store/labels';
+import type { Increase, Series, SeriesListener } from '../store/series';
+import type { SeriesStore } from '../store/seriesStore';
+import { countStoreSeries } from '../store/countSeries';
+import type { OptimizedPipeline, Profile } from '../processor/optimized/optimizedPipeline';
+import type { PipelineName } from '../processor/pipeline';
+import type { RollupPipeline } from '../processor/rollup/rollupPipeline';
+import type { ProcessStats } from '../processor/topk/processRanker';
+import type { TopkPipeline } from '../processor/topk/topkPipeline';
+
+export interface PipelineKpis {
+  series: number;
+  costReduction: number;
+  /** output total / input total per host and metric family, the value furthest from 1 */
+  totalsPreservation: number;
+  attributionCoverage: number;
+  heavyHitterRecall: number;
+}
+
+export interface Kpis {
+  pipelines: Record<PipelineName, PipelineKpis>;
+  optimizedSeriesByProfile: Record<Profile, number>;
+  topkStreams: number;
+}
+
+const PROFILES: Profile[] = ['conservative', 'balanced', 'aggressive'];
+
+function round9(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+/**
+ * Computes the fidelity KPIs of the pipelines on the same input. Listens to the store to keep
+ * the input totals of monotonic families (every increase ever received, per host and family),
+ * which the carried-over rollups must match exactly.
+ */
+export class KpiCalculator implements SeriesListener {
+  private readonly inMonotonic = new Map<string, number>();
+  private profileCache: { at: number; value: Record<Profile, number>; streams: number } | undefined;
+
+  constructor(
+    private readonly store: SeriesStore,
+    private readonly optimized: OptimizedPipeline,
+    private readonly topk: TopkPipeline,
+    private readonly hostAttribute: string,
+    private readonly clock: Clock,
+    private readonly heavyHitters = 10,
+    private readonly profileCacheMs = 5_000,
+  ) {}
+
+  onUpdate(s: Series, inc: Increase | undefined): void {
+    if (!inc) return;
+    const k = `${s.attr(this.hostAttribute) ?? ''}\u0000${s.family.name}`;
+    const v = s.family.type === 'counter' ? inc.value : inc.count;
+    this.inMonotonic.set(k, (this.inMonotonic.get(k) ?? 0) + v);
+  }
+
+  onExpire(): void {
+    /* input totals keep what expired series contributed */
+  }
+
+  /** Input totals per host and family: monotonic increases ever, plus live values of summed gauges. */
+  inputTotals(pipeline: RollupPipeline): Map<string, number> {
+    const out = new Map(this.inMonotonic);
+    for (const fam of this.store.families.values()) {
+      if (fam.type !== 'gauge' || pipeline.aggregationOf(fam) !== 'sum') continue;
+      for (const s of fam.series.values()) {
+        const k = `${s.attr(this.hostAttribute) ?? ''}\u0000${fam.name}`;
+        out.set(k, (out.get(k) ?? 0) + s.value);
+      }
+    }
+    return out;
+  }
+
+  /** Output totals per host and family, as the pipeline exposes them (plus carry of expired groups). */
+  outputTotals(p: RollupPipeline): Map<string, number> {
+    const out = new Map(p.expiredCarry);
+    p.forEachGroup((g, gv) => {
+      const fam = g.family;
+      let v: number;
+      if (fam.type === 'gauge') {
+        if (p.aggregationOf(fam) !== 'sum') return;
+        v = gv ?? 0;
+      } else v = p.monotonicTotal(g);
+      const k = `${g.host}\u0000${fam.name}`;
+      out.set(k, (out.get(k) ?? 0) + v);
+    });
+    return out;
+  }
+
+  totalsPreservation(p: RollupPipeline): number {
+    const inT = this.inputTotals(p);
+    const outT = this.outputTotals(p);
+    let worst = 1;
+    for (const k of new Set([...inT.keys(), ...outT.keys()])) {
+      const i = inT.get(k) ?? 0;
+      const o = outT.get(k) ?? 0;
+      const r = i === 0 && o === 0 ? 1 : i === 0 ? Infinity : round9(o / i);
+      if (Math.abs(r - 1) > Math.abs(worst - 1)) worst = r;
+    }
+    return worst;
+  }
+
+  private signal(visible: (host: string, p: ProcessStats) => boolean): { coverage: number; recall: number } {
+    let total = 0;
+    let covered = 0;
+    let top = 0;
+    let topVisible = 0;
+    const ranker = this.topk.ranker;
+    for (const [host, procs] of ranker.hosts) {
+      const rated: Array<[ProcessStats, number]> = [];
+      for (const p of procs.values()) {
+        const r = ranker.rate(p);
+        if (r > 0) rated.push([p, r]);
+      }
+      rated.sort((a, b) => (b[1] !== a[1] ? b[1] - a[1] : a[0].key < b[0].key ? -1 : 1));
+      rated.forEach(([p, r], i) => {
+        total += r;
+        const v = visible(host, p);
+        if (v) covered += r;
+        if (i < this.heavyHitters) {
+          top++;
+          if (v) topVisible++;
+        }
+      });
+    }
+    return { coverage: total === 0 ? 1 : round9(covered / total), recall: top === 0 ? 1 : round9(topVisible / top) };
+  }
+
+  private predictions(): { byProfile: Record<Profile, number>; streams: number } {
+    const now = this.clock.now();
+    if (this.profileCache && now - this.profileCache.at < this.profileCacheMs) return { byProfile: this.profileCache.value, streams: this.profileCache.streams };
+    const byProfile = {} as Record<Profile, number>;
+    for (const profile of PROFILES) {
+      const seen = new Map<string, number>();
+      let members = 0;
+      const othersKeys = new Set<string>();
+      for (const fam of this.store.families.values()) {
+        for (const s of fam.series.values()) {
+          const r = this.optimized.routeFor(s, profile);
+          const key = `${fam.name}\u0000${labelKey(r.labels)}`;
+          if (!seen.has(key)) {
+            const width = fam.type === 'histogram' ? (s.hist?.bounds.length ?? 0) + 3 : fam.type === 'summary' ? 2 : 1;
+            seen.set(key, width);
+            if (r.others && !othersKeys.has(key)) {
+              othersKeys.add(key);
+              members++;
+            }
+          }
+        }
+      }
+      let n = members;
+      for (const w of seen.values()) n += w;
+      byProfile[profile] = n;
+    }
+    // (host, metric stream) groups of the top-k pipeline: the label sets of its `others` series
+    const streams = new Set<string>();
+    const identity = this.topk.identity;
+    for (const fam of this.store.families.values()) {
+      for (const s of fam.series.values()) {
+        if (identity.processKey(s) === '') continue;
+        const drop = identity.processLabelNames(s);
+        let key = fam.name;
+        for (const [n, v] of s.labels) if (!drop.has(n)) key += `\u0000${n}\u0001${v}`;
+        streams.add(key);
+      }
+    }
+    this.profileCache = { at: now, value: byProfile, streams: streams.size };
+    return { byProfile, streams: streams.size };
+  }
+
+  compute(): Kpis {
+    const ffSeries = countStoreSeries(this.store);
+    const reduction = (n: number) => (ffSeries === 0 ? 0 : round9(1 - n / ffSeries));
+    const optSeries = this.optimized.countSeries();
+    const topSeries = this.topk.countSeries();
+    const ff = this.signal(() => true);
+    const opt = this.signal((_h, p) => !this.optimized.rollsUp(p.executable, p.commandLine));
+    const tk = this.signal((h, p) => this.topk.isIndividual(h, p.key));
+    const pred = this.predictions();
+    return {
+      pipelines: {
+        full_fidelity: { series: ffSeries, costReduction: 0, totalsPreservation: 1, attributionCoverage: ff.coverage, heavyHitterRecall: ff.recall },
+        optimized: {
+          series: optSeries,
+          costReduction: reduction(optSeries),
+          totalsPreservation: this.totalsPreservation(this.optimized),
+          attributionCoverage: opt.coverage,
+          heavyHitterRecall: opt.recall,
+        },
+        experimental_topk: {
+          series: topSeries,
+          costReduction: reduction(topSeries),
+          totalsPreservation: this.totalsPreservation(this.topk),
+          attributionCoverage: tk.coverage,
+          heavyHitterRecall: tk.recall,
+        },
+      },
+      optimizedSeriesByProfile: pred.byProfile,
+      topkStreams: pred.streams,
+    };
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The reduction pipelines on synthetic workloads: exact totals per host and metric, monotonic
+ * rollup counters, top-k membership equal to a brute-force reference, and series counts equal to
+ * what the rules imply — on the standard workload and on random workloads with churn.
+ */
+import fc from 'fast-check';
+import type { PipelineName } from '../src/processor/pipeline';
+import { ingestRound, pipelineCore, renderPipeline, totalsByHostFamily } from './pipelineHarness';
+import { Reference } from './reference';
+import { Workload } from './workload';
+
+const WINDOW_MS = 60_000;
+
+function expectTotals(actual: Map<string, number>, expected: Map<string, number>, what: string): void {
+  const keys = new Set([...actual.keys(), ...expected.keys()]);
+  for (const k of keys) {
+    if (actual.get(k) !== expected.get(k)) {
+      throw new Error(`${what}: total for ${k.replace('\u0000', ' / ')} is ${actual.get(k)}, expected ${expected.get(k)}`);
+    }
+  }
+}
+
+describe('reduction pipelines', () => {
+  test('standard workload (3 hosts × 250 processes, heavy-tailed CPU): series per pipeline and profile, and the KPIs', () => {
+    const report: Record<string, unknown> = {};
+    for (const profile of ['conservative', 'balanced', 'aggressive'] as const) {
+      const { core, clock } = pipelineCore((c) => {
+        c.topk.windowMs = WINDOW_MS;
+        c.topk.margin = 0.1;
+      });
+      core.optimized.setProfile(profile);
+      core.topk.setK(10);
+      const w = new Workload({ hosts: 3, processes: 250, seed: 42 });
+      const ref = new Reference();
+      for (let r = 0; r < 7; r++) {
+        ingestRound(core, clock, w);
+        ref.observe(w, clock.now());
+        core.rank();
+        ref.rank(clock.now(), WINDOW_MS, 10, 0.1);
+      }
+      const ff = renderPipeline(core, 'full_fidelity');
+      const opt = renderPipeline(core, 'optimized');
+      const tk = renderPipeline(core, 'experimental_topk');
+      expect(ff.series).toBe(3 * 250 * 6);
+      expect(opt.series).toBe(ref.optimizedSeries(profile));
+      expect(tk.series).toBe(ref.topkSeries());
+      const k = core.refreshKpis();
+      expect(k.pipelines.optimized.series).toBe(opt.series);
+      expect(k.pipelines.experimental_topk.series).toBe(tk.series);
+      expect(k.optimizedSeriesByProfile[profile]).toBe(opt.series);
+      expect(k.pipelines.optimized.totalsPreservation).toBe(1);
+      expect(k.pipelines.experimental_topk.totalsPreservation).toBe(1);
+      expect(k.pipelines.experimental_topk.heavyHitterRecall).toBe(1);
+      expect(k.pipelines.experimental_topk.costReduction).toBeGreaterThanOrEqual(0.9);
+      report[profile] = {
+        full_fidelity: k.pipelines.full_fidelity,
+        optimized: k.pipelines.optimized,
+        experimental_topk_k10: k.pipelines.experimental_topk,
+        optimizedSeriesByProfile: k.optimizedSeriesByProfile,
+        topkStreams: k.topkStreams,
+      };
+    }
+    // the figures for the closing note
+    console.log(JSON.stringify(report, null, 2));
+  });
+
+  test('random workloads with churn, restarts and counter resets: exact totals, monotonic rollups, reference top-k, rule-implied series counts', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          hosts: fc.integer({ min: 1, max: 3 }),
+          processes: fc.integer({ min: 1, max: 30 }),
+          seed: fc.integer(),
+          exitRate: fc.double({ min: 0, max: 0.2, noNaN: true }),
+          restartRate: fc.double({ min: 0, max: 0.2, noNaN: true }),
+          resetRate: fc.double({ min: 0, max: 0.2, noNaN: true }),
+          k: fc.integer({ min: 1, max: 8 }),
+          margin: fc.constantFrom(0, 0.1, 0.5),
+          profile: fc.constantFrom('conservative' as const, 'balanced' as const, 'aggressive' as const),
+          rounds: fc.integer({ min: 1, max: 9 }),
+        }),
+        (o) => {
+          const { core, clock } = pipelineCore((c) => {
+            c.topk.windowMs = WINDOW_MS;
+            c.topk.margin = o.margin;
+          });
+          core.optimized.setProfile(o.profile);
+          core.topk.setK(o.k);
+          const w = new Workload(o);
+          const ref = new Reference();
+          const previous: Record<string, Map<string, number>> = { optimized: new Map(), experimental_topk: new Map() };
+          for (let r = 0; r < o.rounds; r++) {
+            ingestRound(core, clock, w);
+            ref.observe(w, clock.now());
+            core.rank();
+            const members = ref.rank(clock.now(), WINDOW_MS, o.k, o.margin);
+            for (const [host, set] of members) expect([...core.topk.membersOf(host)].sort()).toEqual([...set].sort());
+
+            expectTotals(totalsByHostFamily(renderPipeline(core, 'full_fidelity').exp), ref.totals('raw'), 'full_fidelity');
+            for (const p of ['optimized', 'experimental_topk'] as PipelineName[]) {
+              const out = renderPipeline(core, p);
+              expectTotals(totalsByHostFamily(out.exp), ref.totals('reduced'), p);
+              // every counter series of a reduction pipeline is monotonic, rollups included
+              for (const s of out.exp.samples) {
+                if (!s.name.endsWith('_total')) continue;
+                const id = `${s.name}${JSON.stringify(s.labels)}`;
+                const before = previous[p].get(id);
+                if (before !== undefined && s.value < before) throw new Error(`${p}: ${id} went from ${before} to ${s.value}`);
+                previous[p].set(id, s.value);
+              }
+            }
+            expect(renderPipeline(core, 'experimental_topk').series).toBe(ref.topkSeries());
+            expect(renderPipeline(core, 'optimized').series).toBe(ref.optimizedSeries(o.profile));
+            const k = core.refreshKpis();
+            expect(k.pipelines.optimized.totalsPreservation).toBe(1);
+            expect(k.pipelines.experimental_topk.totalsPreservation).toBe(1);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  test('changing profile and k live keeps every rollup counter monotonic and totals exact', () => {
+    const { core, clock } = pipelineCore((c) => {
+      c.topk.windowMs = WINDOW_MS;
+    });
+    const w = new Workload({ hosts: 2, processes: 40, seed: 7, exitRate: 0.05, restartRate: 0.05, resetRate: 0.05 });
+    const ref = new Reference();
+    const seen = new Map<string, number>();
+    const settings: Array<['conservative' | 'balanced' | 'aggressive', number]> = [
+      ['balanced', 5],
+      ['aggressive', 2],
+      ['conservative', 12],
+      ['aggressive', 1],
+      ['balanced', 30],
+    ];
+    for (const [profile, k] of settings) {
+      core.optimized.setProfile(profile);
+      core.topk.setK(k);
+      for (let r = 0; r < 3; r++) {
+        ingestRound(core, clock, w);
+        ref.observe(w, clock.now());
+        core.rank();
+        for (const p of ['optimized', 'experimental_topk'] as PipelineName[]) {
+          const out = renderPipeline(core, p);
+          expectTotals(totalsByHostFamily(out.exp), ref.totals('reduced'), `${p} (${profile}, k=${k})`);
+          for (const s of out.exp.samples) {
+            if (!s.name.endsWith('_total')) continue;
+            const id = `${p}${s.name}${JSON.stringify(s.labels)}`;
+            expect(s.value).toBeGreaterThanOrEqual(seen.get(id) ?? 0);
+            seen.set(id, s.value);
+          }
+        }
+      }
+    }
+  });
+
+  test('gauges aggregate by the configured function; others carry a member count', () => {
+    const { core, clock } = pipelineCore((c) => {
+      c.rollup.gaugeAggregationByMetric = { 'process.threads': 'max' };
+    });
+    core.optimized.setProfile('aggressive');
+    const w = new Workload({ hosts: 1, processes: 30, seed: 3 });
+    ingestRound(core, clock, w);
+    const out = renderPipeline(core, 'optimized').exp;
+    const rolled = w.procs.filter((p) => ['otelcol', 'fluent-bit', 'cron', 'bash', 'sleep', 'my-batch-job'].includes(p.exe));
+    expect(rolled.length).toBeGreaterThan(0);
+    const others = out.samples.filter((s) => s.name === 'process_threads' && s.labels.phoenix_rollup === 'others');
+    expect(others).toHaveLength(1);
+    expect(others[0].value).toBe(Math.max(...rolled.map((p) => p.threads)));
+    const mem = out.samples.filter((s) => s.name === 'process_memory_usage_bytes' && s.labels.phoenix_rollup === 'others');
+    expect(mem[0].value).toBe(rolled.reduce((a, p) => a + p.memory, 0));
+    const members = out.samples.filter((s) => s.name === 'phoenix_rollup_members' && s.labels.metric === 'process_threads');
+    expect(members).toHaveLength(1);
+    expect(members[0].value).toBe(rolled.length);
+    expect(members[0].labels).toEqual({ host_name: 'host-0', phoenix_rollup: 'others', service_name: 'hostmetrics', metric: 'process_threads' });
+  });
+});
