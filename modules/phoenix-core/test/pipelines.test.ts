@@ -156,6 +156,43 @@ describe('reduction pipelines', () => {
     }
   });
 
+  test('groups left without members expire after the empty-group TTL; their carry keeps totals exact', () => {
+    const { core, clock } = pipelineCore((c) => {
+      c.topk.windowMs = WINDOW_MS;
+      c.rollup.emptyGroupTtlMs = 30_000;
+    });
+    core.topk.setK(20);
+    const w = new Workload({ hosts: 1, processes: 30, seed: 5 });
+    const ref = new Reference();
+    for (let r = 0; r < 3; r++) {
+      ingestRound(core, clock, w);
+      ref.observe(w, clock.now());
+      core.rank();
+    }
+    const individualCpu = () =>
+      renderPipeline(core, 'experimental_topk').exp.samples.filter((s) => s.name === 'process_cpu_time_seconds_total' && s.labels.state === 'user' && !s.labels.phoenix_rollup).length;
+    // let the groups of processes demoted while the ranking settled expire
+    clock.advance(25_000);
+    ingestRound(core, clock, w);
+    ref.observe(w, clock.now());
+    core.sweep();
+    expect(individualCpu()).toBe(20);
+    core.topk.setK(2);
+    expect(individualCpu()).toBe(20); // the 18 demoted processes' counters still carry their values
+    clock.advance(10_000);
+    ingestRound(core, clock, w); // clock now 20 s after the last point routed to the demoted groups
+    ref.observe(w, clock.now());
+    core.sweep();
+    expect(individualCpu()).toBe(20);
+    clock.advance(11_000);
+    core.sweep();
+    expect(individualCpu()).toBe(2);
+    const rendered = totalsByHostFamily(renderPipeline(core, 'experimental_topk').exp);
+    for (const [k, v] of core.topk.expiredCarry) rendered.set(k, (rendered.get(k) ?? 0) + v);
+    expectTotals(rendered, ref.totals('reduced'), 'experimental_topk after expiry');
+    expect(core.refreshKpis().pipelines.experimental_topk.totalsPreservation).toBe(1);
+  });
+
   test('gauges aggregate by the configured function; others carry a member count', () => {
     const { core, clock } = pipelineCore((c) => {
       c.rollup.gaugeAggregationByMetric = { 'process.threads': 'max' };

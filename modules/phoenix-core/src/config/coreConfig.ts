@@ -176,6 +176,8 @@ export function coreConfigFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
     }
   }
   c.rollup.stalenessMs = c.store.stalenessMs;
+  const emptyTtl = num('PHOENIX_EMPTY_GROUP_TTL_SECONDS', 0);
+  if (emptyTtl !== undefined) c.rollup.emptyGroupTtlMs = emptyTtl * 1000;
   if (env.PHOENIX_TOPK_RANKING_METRIC) c.topk.rankingMetric = env.PHOENIX_TOPK_RANKING_METRIC;
   const window = num('PHOENIX_TOPK_WINDOW_SECONDS', 0.001);
   if (window !== undefined) c.topk.windowMs = window * 1000;

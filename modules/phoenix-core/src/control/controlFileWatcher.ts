@@ -18,6 +18,8 @@ export class ControlFileWatcher {
   private current: OptimizationMode;
   private lastText: string | undefined;
   private stopped = false;
+  private statKey = '';
+  private pollTimer: NodeJS.Timeout | undefined;
   private readonly reloads: Counter<'result'>;
   private readonly lastRejection: Gauge<'reason'>;
   private readonly lastSuccess: Gauge;
@@ -84,10 +86,25 @@ export class ControlFileWatcher {
     this.watcher.on('unlink', () => this.log.warn('control file removed; the last good configuration stays in force', { file: this.file }));
     this.watcher.on('error', (err) => this.log.error('control file watcher error', { err }));
     await new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
+    // safety net for missed file-system events (rapid successive renames, some container volumes)
+    this.pollTimer = setInterval(() => {
+      if (this.currentStatKey() !== this.statKey) this.reload('stat');
+    }, 500);
+    this.pollTimer.unref();
+  }
+
+  private currentStatKey(): string {
+    try {
+      const st = fs.statSync(this.file);
+      return `${st.ino}:${st.mtimeMs}:${st.size}`;
+    } catch {
+      return 'missing';
+    }
   }
 
   /** Reads, validates and applies the file; never throws. */
   reload(trigger: string): ReloadResult {
+    this.statKey = this.currentStatKey();
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -101,6 +118,7 @@ export class ControlFileWatcher {
       return this.reject(`cannot read ${this.file}: ${(err as Error).message}`, trigger);
     }
     if (text === this.lastText) return 'success';
+    this.lastText = undefined;
     let doc: unknown;
     try {
       doc = YAML.parse(text);
@@ -149,6 +167,7 @@ export class ControlFileWatcher {
   async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
     await this.watcher?.close();
   }
 }

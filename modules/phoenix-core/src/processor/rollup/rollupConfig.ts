@@ -21,6 +21,11 @@ export interface RollupConfig {
   rollupLabel: string;
   /** output groups with no members and no update for this long are removed */
   stalenessMs: number;
+  /**
+   * a group whose members all moved elsewhere (k or profile changed, ranking moved them) keeps
+   * exposing its carried-over value for this long after its last point, then goes
+   */
+  emptyGroupTtlMs: number;
 }
 
 export const defaultRollupConfig: RollupConfig = {
@@ -32,6 +37,7 @@ export const defaultRollupConfig: RollupConfig = {
   gaugeAggregationByMetric: {},
   rollupLabel: 'phoenix_rollup',
   stalenessMs: 5 * 60_000,
+  emptyGroupTtlMs: 30_000,
 };
 
 export function validateRollupConfig(c: RollupConfig): string[] {
@@ -46,5 +52,6 @@ export function validateRollupConfig(c: RollupConfig): string[] {
   }
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(c.rollupLabel)) errs.push('rollup.rollupLabel: must be a valid Prometheus label name');
   if (!(c.stalenessMs > 0)) errs.push('rollup.stalenessMs: must be positive');
+  if (!(c.emptyGroupTtlMs >= 0)) errs.push('rollup.emptyGroupTtlMs: must be ≥ 0');
   return errs;
 }

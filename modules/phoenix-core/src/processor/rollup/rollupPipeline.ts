@@ -148,9 +148,13 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
     return moved;
   }
 
-  /** Removes groups with no members and no update for the staleness interval. */
+  /**
+   * Removes groups without members once their last point is older than the empty-group TTL
+   * (members that expired or moved away). Their carried values are kept in `expiredCarry`, so the
+   * totals a pipeline has exposed stay accounted for.
+   */
   sweep(): number {
-    const cutoff = this.clock.now() - this.cfg.stalenessMs;
+    const cutoff = this.clock.now() - Math.min(this.cfg.emptyGroupTtlMs, this.cfg.stalenessMs);
     let n = 0;
     for (const [family, fam] of this.out) {
       for (const [key, g] of fam.groups) {
