@@ -34,6 +34,8 @@ export interface CoreConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   rollup: RollupConfig;
   topk: TopkConfig;
+  /** run the optimized and experimental_topk pipelines (false: full_fidelity only, for comparison) */
+  reductionEnabled: boolean;
   /** poll the control file instead of relying on file-system events (network or container volumes) */
   controlFilePolling: boolean;
 }
@@ -65,6 +67,7 @@ export function defaultCoreConfig(): CoreConfig {
     rollup: { ...defaultRollupConfig, gaugeAggregationByMetric: {} },
     topk: { ...defaultTopkConfig },
     controlFilePolling: false,
+    reductionEnabled: true,
   };
 }
 
@@ -185,6 +188,10 @@ export function coreConfigFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
   if (rank !== undefined) c.topk.rankIntervalMs = rank * 1000;
   const margin = num('PHOENIX_TOPK_MARGIN', 0);
   if (margin !== undefined) c.topk.margin = margin;
+  if (env.PHOENIX_REDUCTION_ENABLED !== undefined) {
+    if (env.PHOENIX_REDUCTION_ENABLED === 'true' || env.PHOENIX_REDUCTION_ENABLED === 'false') c.reductionEnabled = env.PHOENIX_REDUCTION_ENABLED === 'true';
+    else errors.push(`PHOENIX_REDUCTION_ENABLED: must be true or false (got "${env.PHOENIX_REDUCTION_ENABLED}")`);
+  }
   c.controlFilePolling = env.PHOENIX_CONTROL_FILE_POLL === 'true' || env.PHOENIX_CONTROL_FILE_POLL === '1';
   errors.push(...validateCoreConfig(c));
   return { config: c, errors };

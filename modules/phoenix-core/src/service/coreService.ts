@@ -74,10 +74,12 @@ export class CoreService {
     this.optimized = new OptimizedPipeline(this.store, config.rollup, deps.clock, classifier, initial.profile);
     this.topk = new TopkPipeline(this.store, config.rollup, deps.clock, { ...config.topk, k: initial.topk.k });
     this.kpis = new KpiCalculator(this.store, this.optimized, this.topk, config.rollup.hostAttribute, deps.clock);
-    this.store.addListener(this.optimized);
-    this.store.addListener(this.topk);
-    this.store.addListener(this.topk.ranker);
-    this.store.addListener(this.kpis);
+    if (config.reductionEnabled) {
+      this.store.addListener(this.optimized);
+      this.store.addListener(this.topk);
+      this.store.addListener(this.topk.ranker);
+      this.store.addListener(this.kpis);
+    }
     this.pipelines = new Map<PipelineName, Pipeline>([
       ['full_fidelity', ff],
       ['optimized', this.optimized],

@@ -46,6 +46,9 @@ export class Series {
   summary: SummaryState | undefined;
   /** per-pipeline slots that processors use to cache their routing of this series */
   readonly slots: unknown[] = [];
+  /** memo of derived identities (process key, host) computed by the pipelines */
+  procKey: string | undefined;
+  hostKey: string | undefined;
   /** raw attribute keys that resolve to this series (see Family.byRaw) */
   readonly rawKeys: string[] = [];
   constructor(

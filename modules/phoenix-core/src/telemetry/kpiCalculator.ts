@@ -51,7 +51,7 @@ export class KpiCalculator implements SeriesListener {
 
   onUpdate(s: Series, inc: Increase | undefined): void {
     if (!inc) return;
-    const k = `${s.attr(this.hostAttribute) ?? ''}\u0000${s.family.name}`;
+    const k = `${(s.hostKey ??= s.attr(this.hostAttribute) ?? '')}\u0000${s.family.name}`;
     const v = s.family.type === 'counter' ? inc.value : inc.count;
     this.inMonotonic.set(k, (this.inMonotonic.get(k) ?? 0) + v);
   }

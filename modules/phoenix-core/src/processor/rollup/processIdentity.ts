@@ -26,6 +26,12 @@ export class ProcessIdentity {
 
   /** A stable identity of the process a series belongs to ('' when it is not a process series). */
   processKey(s: Series): string {
+    if (s.procKey !== undefined) return s.procKey;
+    s.procKey = this.computeProcessKey(s);
+    return s.procKey;
+  }
+
+  private computeProcessKey(s: Series): string {
     let key = '';
     const parts: string[] = [];
     for (const [k, v] of s.pointAttrs) if (this.isProcessAttribute(k)) parts.push(`${k}=${v}`);

@@ -44,7 +44,7 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
   protected abstract route(s: Series): Route;
 
   protected hostOf(s: Series): string {
-    return s.attr(this.cfg.hostAttribute) ?? '';
+    return (s.hostKey ??= s.attr(this.cfg.hostAttribute) ?? '');
   }
 
   /** Output labels: the input labels minus `drop`, plus the rollup label when `others`. */

@@ -31,7 +31,7 @@ export class ProcessRanker implements SeriesListener {
     if (s.family.otelName !== this.metric || !inc) return;
     const key = this.identity.processKey(s);
     if (key === '') return;
-    const host = s.attr(this.hostAttribute) ?? '';
+    const host = (s.hostKey ??= s.attr(this.hostAttribute) ?? '');
     let procs = this.hosts.get(host);
     if (!procs) {
       procs = new Map();
