@@ -136,6 +136,27 @@ describe('OTLP receivers with the real OpenTelemetry JS exporters', () => {
     expect(totals[`${cu}:sum`]).toBe(5);
   });
 
+  test.each(protocols)('%s with gzip compression: the same exact values arrive', async (protocol) => {
+    const host = `gzip-${protocol.replace('/', '-')}`;
+    const gzip = 'gzip' as never;
+    const exporter =
+      protocol === 'grpc'
+        ? new GrpcExporter({ url: `http://127.0.0.1:${core.grpc.port}`, compression: gzip })
+        : protocol === 'http/json'
+          ? new HttpJsonExporter({ url: httpUrl, compression: gzip })
+          : new HttpProtoExporter({ url: httpUrl, compression: gzip });
+    const { provider, reader, meter } = makeProvider(exporter, host);
+    const c = meter.createCounter('bytes.sent', { unit: 'By' });
+    for (let i = 0; i < 200; i++) c.add(i, { peer: `peer-${i}` });
+    await reader.forceFlush();
+    const exp = parsePrometheusText(await scrape(ffUrl));
+    const got = findSamples(exp, 'bytes_sent_total', { host_name: host });
+    expect(got).toHaveLength(200);
+    expect(got.reduce((a, s) => a + s.value, 0)).toBe((199 * 200) / 2);
+    expect(sampleValue(exp, 'bytes_sent_total', { host_name: host, peer: 'peer-17' })).toBe(17);
+    await provider.shutdown();
+  });
+
   test('the observatory counts accepted data points per protocol', async () => {
     const exp = parsePrometheusText(await scrape(ffUrl.replace(/:\d+\//, `:${core.observatory.port}/`)));
     expect(sampleValue(exp, 'phoenix_receiver_data_points_total', { protocol: 'grpc', outcome: 'accepted' })).toBeGreaterThan(0);

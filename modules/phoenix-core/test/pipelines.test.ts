@@ -8,6 +8,7 @@ import type { PipelineName } from '../src/processor/pipeline';
 import { ingestRound, pipelineCore, renderPipeline, totalsByHostFamily } from './pipelineHarness';
 import { Reference } from './reference';
 import { Workload } from './workload';
+import { decodeJsonRequest } from '../src/otlp/decodeJsonRequest';
 
 const WINDOW_MS = 60_000;
 
@@ -212,5 +213,92 @@ describe('reduction pipelines', () => {
     expect(members).toHaveLength(1);
     expect(members[0].value).toBe(rolled.length);
     expect(members[0].labels).toEqual({ host_name: 'host-0', phoenix_rollup: 'others', service_name: 'hostmetrics', metric: 'process_threads' });
+  });
+});
+
+describe('rollups of histograms and summaries', () => {
+  function hist(host: string, pid: number, exe: string, bounds: number[], counts: number[], sum: number, timeMs: number) {
+    return {
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'host.name', value: { stringValue: host } }] },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'rpc.duration',
+                  unit: 's',
+                  histogram: {
+                    aggregationTemporality: 2,
+                    dataPoints: [
+                      {
+                        attributes: [
+                          { key: 'process.pid', value: { intValue: String(pid) } },
+                          { key: 'process.executable.name', value: { stringValue: exe } },
+                        ],
+                        startTimeUnixNano: String(BigInt(1_600_000_000_000 + pid) * 1_000_000n),
+                        timeUnixNano: String(BigInt(timeMs) * 1_000_000n),
+                        count: String(counts.reduce((a, b) => a + b, 0)),
+                        sum,
+                        bucketCounts: counts.map(String),
+                        explicitBounds: bounds,
+                      },
+                    ],
+                  },
+                },
+                {
+                  name: 'rpc.latency',
+                  summary: {
+                    dataPoints: [
+                      {
+                        attributes: [
+                          { key: 'process.pid', value: { intValue: String(pid) } },
+                          { key: 'process.executable.name', value: { stringValue: exe } },
+                        ],
+                        timeUnixNano: String(BigInt(timeMs) * 1_000_000n),
+                        count: String(counts.reduce((a, b) => a + b, 0)),
+                        sum,
+                        quantileValues: [{ quantile: 0.5, value: 0.1 }],
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+  }
+
+  test('histograms merge bucket-wise (mismatched bounds onto the first layout), carry over resets, and summaries keep _sum/_count', () => {
+    const { core, clock } = pipelineCore();
+    core.optimized.setProfile('aggressive');
+    const t = 1_700_000_000_000;
+    const ingest = (r: unknown) => {
+      const res = core.store.ingest(decodeJsonRequest(r));
+      expect(res.rejected).toBe(0);
+    };
+    // two low-priority processes (bash, sleep) roll into one `others` histogram; the second has other bounds
+    ingest(hist('h', 1, 'bash', [1, 2, 4], [1, 1, 1, 1], 10, t));
+    ingest(hist('h', 2, 'sleep', [1, 3], [2, 2, 2], 20, t));
+    let out = renderPipeline(core, 'optimized').exp;
+    const b = (le: string) => out.samples.find((s) => s.name === 'rpc_duration_seconds_bucket' && s.labels.phoenix_rollup === 'others' && s.labels.le === le)?.value;
+    // sleep's (1,3] bucket goes to le=4 (first bound ≥ 3), its +Inf bucket to +Inf
+    expect([b('1'), b('2'), b('4'), b('+Inf')]).toEqual([3, 4, 7, 10]);
+    expect(out.samples.find((s) => s.name === 'rpc_duration_seconds_count' && s.labels.phoenix_rollup === 'others')?.value).toBe(10);
+    expect(out.samples.find((s) => s.name === 'rpc_duration_seconds_sum' && s.labels.phoenix_rollup === 'others')?.value).toBe(30);
+    // process 1 restarts (count resets to 1): the rollup keeps its carried counts and adds the new ones
+    clock.advance(10_000);
+    ingest(hist('h', 1, 'bash', [1, 2, 4], [1, 0, 0, 0], 0.5, t + 10_000));
+    out = renderPipeline(core, 'optimized').exp;
+    expect([b('1'), b('2'), b('4'), b('+Inf')]).toEqual([4, 5, 8, 11]);
+    const summary = out.samples.filter((s) => s.name.startsWith('rpc_latency') && s.labels.phoenix_rollup === 'others');
+    expect(summary.map((s) => [s.name, s.value])).toEqual([
+      ['rpc_latency_sum', 30.5],
+      ['rpc_latency_count', 11],
+    ]);
+    expect(out.samples.find((s) => s.name === 'phoenix_rollup_members' && s.labels.metric === 'rpc_duration_seconds')?.value).toBe(2);
+    expect(core.refreshKpis().pipelines.optimized.totalsPreservation).toBe(1);
   });
 });
