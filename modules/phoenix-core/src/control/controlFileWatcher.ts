@@ -51,18 +51,27 @@ export class ControlFileWatcher {
       help: 'When a control file was last applied.',
       registers: [registry],
     });
-    const self = this;
-    new Gauge({ name: 'phoenix_control_generation', help: 'generation of the control settings in force.', registers: [registry], collect() { this.set(self.current.generation); } });
-    new Gauge({ name: 'phoenix_control_topk_k', help: 'topk.k in force.', registers: [registry], collect() { this.set(self.current.topk.k); } });
-    new Gauge({ name: 'phoenix_control_target_series', help: 'target_series in force.', registers: [registry], collect() { this.set(self.current.target_series); } });
-    new Gauge({
+    const generation: Gauge = new Gauge({
+      name: 'phoenix_control_generation',
+      help: 'generation of the control settings in force.',
+      registers: [registry],
+      collect: () => generation.set(this.current.generation),
+    });
+    const k: Gauge = new Gauge({ name: 'phoenix_control_topk_k', help: 'topk.k in force.', registers: [registry], collect: () => k.set(this.current.topk.k) });
+    const target: Gauge = new Gauge({
+      name: 'phoenix_control_target_series',
+      help: 'target_series in force.',
+      registers: [registry],
+      collect: () => target.set(this.current.target_series),
+    });
+    const modeInfo: Gauge<'mode' | 'profile'> = new Gauge({
       name: 'phoenix_control_mode_info',
       help: 'The mode and profile in force (value 1).',
       labelNames: ['mode', 'profile'],
       registers: [registry],
-      collect() {
-        this.reset();
-        this.set({ mode: self.current.mode, profile: self.current.profile }, 1);
+      collect: () => {
+        modeInfo.reset();
+        modeInfo.set({ mode: this.current.mode, profile: this.current.profile }, 1);
       },
     });
   }
