@@ -1,3 +1,4 @@
 export * from './generated';
 export * from './createValidator';
 export * from './validators';
+export * from './controlValidators';

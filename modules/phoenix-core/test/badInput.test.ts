@@ -27,7 +27,7 @@ function grpcClient(port: number) {
     },
     'MetricsService',
   );
-  return new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024 }) as grpc.Client & {
+  return new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024 }) as unknown as grpc.Client & {
     Export(req: Buffer, cb: (err: grpc.ServiceError | null, res?: Buffer) => void): void;
   };
 }
