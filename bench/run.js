@@ -55,12 +55,12 @@ async function timeScrape(url) {
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes: text.length };
 }
 
-async function benchIngest(protocol, series) {
+async function benchIngest(protocol, series, extraEnv = {}) {
   const runs = [];
   const p50 = [];
   const p99 = [];
   for (let r = 0; r < RUNS; r++) {
-    const core = await startCore();
+    const core = await startCore(extraEnv);
     try {
       // first round creates the series; measured rounds update them (the steady state of a gateway)
       await send({ protocol, port: protocol === 'grpc' ? core.grpc : core.http, requests: buildRequests({ series, round: 1 }) });
@@ -72,16 +72,25 @@ async function benchIngest(protocol, series) {
       await core.stop();
     }
   }
-  return { protocol, series, pointsPerSecond: stats(runs), p50Ms: stats(p50), p99Ms: stats(p99), pointsPerRequest: 1000, concurrency: 8 };
+  return {
+    protocol,
+    series,
+    pipelines: extraEnv.PHOENIX_REDUCTION_ENABLED === 'false' ? 'full_fidelity only' : 'all three',
+    pointsPerSecond: stats(runs),
+    p50Ms: stats(p50),
+    p99Ms: stats(p99),
+    pointsPerRequest: 1000,
+    concurrency: 8,
+  };
 }
 
-async function benchMemoryAndRender(series) {
+async function benchMemoryAndRender(series, extraEnv = {}) {
   const mem = [];
   const renderFF = [];
   const renderActive = [];
   const renderOther = {};
   for (let r = 0; r < Math.min(RUNS, 3); r++) {
-    const core = await startCore();
+    const core = await startCore(extraEnv);
     try {
       await new Promise((res) => setTimeout(res, 300));
       const before = rssBytes(core.child.pid);
@@ -100,7 +109,7 @@ async function benchMemoryAndRender(series) {
       await core.stop();
     }
   }
-  const out = { series, rssBytesPerSeries: stats(mem), renderFullFidelityMs: stats(renderFF), renderActiveMs: stats(renderActive) };
+  const out = { series, pipelines: extraEnv.PHOENIX_REDUCTION_ENABLED === 'false' ? 'full_fidelity only' : 'all three', rssBytesPerSeries: stats(mem), renderFullFidelityMs: stats(renderFF), renderActiveMs: stats(renderActive) };
   for (const [k, v] of Object.entries(renderOther)) out[`render_${k}_ms`] = stats(v);
   return out;
 }
@@ -123,14 +132,16 @@ async function main() {
     memoryAndRender: [],
   };
   for (const series of SERIES) {
-    for (const protocol of ['http', 'grpc']) {
-      const r = await benchIngest(protocol, series);
-      result.ingest.push(r);
-      console.error(`ingest ${protocol} ${series} series: ${Math.round(r.pointsPerSecond.median)} points/s (p50 ${r.p50Ms.median.toFixed(2)} ms, p99 ${r.p99Ms.median.toFixed(2)} ms)`);
+    for (const env of [{ PHOENIX_REDUCTION_ENABLED: 'false' }, {}]) {
+      for (const protocol of ['http', 'grpc']) {
+        const r = await benchIngest(protocol, series, env);
+        result.ingest.push(r);
+        console.error(`ingest ${protocol} ${series} series (${r.pipelines}): ${Math.round(r.pointsPerSecond.median)} points/s (p50 ${r.p50Ms.median.toFixed(2)} ms, p99 ${r.p99Ms.median.toFixed(2)} ms)`);
+      }
+      const m = await benchMemoryAndRender(series, env);
+      result.memoryAndRender.push(m);
+      console.error(`memory ${series} series (${m.pipelines}): ${Math.round(m.rssBytesPerSeries.median)} B/series; render full_fidelity ${m.renderFullFidelityMs.median.toFixed(1)} ms`);
     }
-    const m = await benchMemoryAndRender(series);
-    result.memoryAndRender.push(m);
-    console.error(`memory ${series} series: ${Math.round(m.rssBytesPerSeries.median)} B/series; render full_fidelity ${m.renderFullFidelityMs.median.toFixed(1)} ms`);
   }
   result.finishedAt = new Date().toISOString();
   const dir = path.join(__dirname, 'results');
@@ -140,11 +151,12 @@ async function main() {
   console.log(JSON.stringify(result, null, 2));
   console.error(`\nwritten ${file}`);
   console.error('\n| figure | series | median | min | max |\n|---|---|---|---|---|');
-  for (const r of result.ingest) console.error(`| ingest ${r.protocol} points/s | ${r.series} | ${Math.round(r.pointsPerSecond.median)} | ${Math.round(r.pointsPerSecond.min)} | ${Math.round(r.pointsPerSecond.max)} |`);
-  for (const r of result.ingest) console.error(`| ${r.protocol} request p50 / p99 ms | ${r.series} | ${r.p50Ms.median.toFixed(2)} / ${r.p99Ms.median.toFixed(2)} | | |`);
+  for (const r of result.ingest) console.error(`| ingest ${r.protocol} points/s, ${r.pipelines} | ${r.series} | ${Math.round(r.pointsPerSecond.median)} | ${Math.round(r.pointsPerSecond.min)} | ${Math.round(r.pointsPerSecond.max)} |`);
+  for (const r of result.ingest) console.error(`| ${r.protocol} request p50 / p99 ms, ${r.pipelines} | ${r.series} | ${r.p50Ms.median.toFixed(2)} / ${r.p99Ms.median.toFixed(2)} | | |`);
   for (const m of result.memoryAndRender) {
-    console.error(`| RSS bytes per series | ${m.series} | ${Math.round(m.rssBytesPerSeries.median)} | ${Math.round(m.rssBytesPerSeries.min)} | ${Math.round(m.rssBytesPerSeries.max)} |`);
-    console.error(`| render full_fidelity ms | ${m.series} | ${m.renderFullFidelityMs.median.toFixed(1)} | ${m.renderFullFidelityMs.min.toFixed(1)} | ${m.renderFullFidelityMs.max.toFixed(1)} |`);
+    console.error(`| RSS bytes per input series, ${m.pipelines} | ${m.series} | ${Math.round(m.rssBytesPerSeries.median)} | ${Math.round(m.rssBytesPerSeries.min)} | ${Math.round(m.rssBytesPerSeries.max)} |`);
+    for (const key of Object.keys(m).filter((x) => x.startsWith('render_'))) console.error(`| ${key} (median) | ${m.series} | ${m[key].median.toFixed(1)} | ${m[key].min.toFixed(1)} | ${m[key].max.toFixed(1)} |`);
+    console.error(`| render full_fidelity ms, ${m.pipelines} | ${m.series} | ${m.renderFullFidelityMs.median.toFixed(1)} | ${m.renderFullFidelityMs.min.toFixed(1)} | ${m.renderFullFidelityMs.max.toFixed(1)} |`);
   }
 }
 
