@@ -16,7 +16,9 @@ export type ReloadResult = 'success' | 'rejected' | 'missing';
 export class ControlFileWatcher {
   private watcher: FSWatcher | undefined;
   private current: OptimizationMode;
-  private lastText: string | undefined;
+  /** the last content processed and its outcome: an event and the stat check never count one file twice */
+  private lastSeenText: string | undefined;
+  private lastResult: ReloadResult = 'missing';
   private stopped = false;
   private statKey = '';
   private pollTimer: NodeJS.Timeout | undefined;
@@ -120,14 +122,15 @@ export class ControlFileWatcher {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
+        this.lastSeenText = undefined;
         this.reloads.inc({ result: 'missing' });
         this.log.info('no control file; the configuration in force is kept', { file: this.file, trigger, mode: this.current.mode });
         return 'missing';
       }
       return this.reject(`cannot read ${this.file}: ${(err as Error).message}`, trigger);
     }
-    if (text === this.lastText) return 'success';
-    this.lastText = undefined;
+    if (text === this.lastSeenText) return this.lastResult;
+    this.lastSeenText = text;
     let doc: unknown;
     try {
       doc = YAML.parse(text);
@@ -143,7 +146,7 @@ export class ControlFileWatcher {
       return this.reject(`could not be applied: ${(err as Error).message}`, trigger);
     }
     this.current = v.value;
-    this.lastText = text;
+    this.lastResult = 'success';
     this.reloads.inc({ result: 'success' });
     this.lastSuccess.set(Date.now() / 1000);
     this.log.info('control file applied', {
@@ -161,6 +164,7 @@ export class ControlFileWatcher {
   }
 
   private reject(reason: string, trigger: string): ReloadResult {
+    this.lastResult = 'rejected';
     this.reloads.inc({ result: 'rejected' });
     this.lastRejection.reset();
     this.lastRejection.set({ reason: reason.slice(0, 500) }, 1);
