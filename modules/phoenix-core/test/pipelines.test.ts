@@ -194,6 +194,31 @@ describe('reduction pipelines', () => {
     expect(core.refreshKpis().pipelines.experimental_topk.totalsPreservation).toBe(1);
   });
 
+  test('totals stay exact when exited processes expire from the store and their rollups expire too', () => {
+    const { core, clock } = pipelineCore((c) => {
+      c.store.stalenessMs = 60_000;
+      c.rollup.stalenessMs = 60_000;
+      c.rollup.emptyGroupTtlMs = 30_000;
+    });
+    core.optimized.setProfile('aggressive');
+    core.topk.setK(3);
+    const w = new Workload({ hosts: 2, processes: 25, seed: 9, exitRate: 0.2, restartRate: 0.1, resetRate: 0.1 });
+    let expiredInputs = 0;
+    for (let r = 0; r < 20; r++) {
+      ingestRound(core, clock, w);
+      core.rank();
+      expiredInputs += core.sweep();
+      const k = core.refreshKpis();
+      expect(k.pipelines.optimized.totalsPreservation).toBe(1);
+      expect(k.pipelines.experimental_topk.totalsPreservation).toBe(1);
+    }
+    expect(expiredInputs).toBeGreaterThan(20);
+    const stats = core.store.stats;
+    expect(stats.expired).toBe(expiredInputs);
+    expect(stats.series).toBe(stats.created - stats.expired);
+    expect(stats.series).toBeGreaterThanOrEqual(w.procs.filter((p) => p.alive).length * 6);
+  });
+
   test('gauges aggregate by the configured function; others carry a member count', () => {
     const { core, clock } = pipelineCore((c) => {
       c.rollup.gaugeAggregationByMetric = { 'process.threads': 'max' };

@@ -46,6 +46,8 @@ export class Series {
   summary: SummaryState | undefined;
   /** per-pipeline slots that processors use to cache their routing of this series */
   readonly slots: unknown[] = [];
+  /** Σ of every increase of this monotonic series (counter value, or histogram/summary count) */
+  incTotal = 0;
   /** memo of derived identities (process key, host) computed by the pipelines */
   procKey: string | undefined;
   hostKey: string | undefined;

@@ -36,7 +36,8 @@ function round9(x: number): number {
  * which the carried-over rollups must match exactly.
  */
 export class KpiCalculator implements SeriesListener {
-  private readonly inMonotonic = new Map<string, number>();
+  /** increases of monotonic series that have expired, per `host \0 family` */
+  private readonly expiredIn = new Map<string, number>();
   private profileCache: { at: number; value: Record<Profile, number>; streams: number } | undefined;
 
   constructor(
@@ -50,24 +51,29 @@ export class KpiCalculator implements SeriesListener {
   ) {}
 
   onUpdate(s: Series, inc: Increase | undefined): void {
-    if (!inc) return;
-    const k = `${(s.hostKey ??= s.attr(this.hostAttribute) ?? '')}\u0000${s.family.name}`;
-    const v = s.family.type === 'counter' ? inc.value : inc.count;
-    this.inMonotonic.set(k, (this.inMonotonic.get(k) ?? 0) + v);
+    if (inc) s.incTotal += s.family.type === 'counter' ? inc.value : inc.count;
   }
 
-  onExpire(): void {
-    /* input totals keep what expired series contributed */
+  /** Input totals keep what expired series contributed. */
+  onExpire(s: Series): void {
+    if (!s.family.monotonic) return;
+    const k = `${this.hostOf(s)}\u0000${s.family.name}`;
+    this.expiredIn.set(k, (this.expiredIn.get(k) ?? 0) + s.incTotal);
+  }
+
+  private hostOf(s: Series): string {
+    return (s.hostKey ??= s.attr(this.hostAttribute) ?? '');
   }
 
   /** Input totals per host and family: monotonic increases ever, plus live values of summed gauges. */
   inputTotals(pipeline: RollupPipeline): Map<string, number> {
-    const out = new Map(this.inMonotonic);
+    const out = new Map(this.expiredIn);
     for (const fam of this.store.families.values()) {
-      if (fam.type !== 'gauge' || pipeline.aggregationOf(fam) !== 'sum') continue;
+      const summedGauge = fam.type === 'gauge' && pipeline.aggregationOf(fam) === 'sum';
+      if (!fam.monotonic && !summedGauge) continue;
       for (const s of fam.series.values()) {
-        const k = `${s.attr(this.hostAttribute) ?? ''}\u0000${fam.name}`;
-        out.set(k, (out.get(k) ?? 0) + s.value);
+        const k = `${this.hostOf(s)}\u0000${fam.name}`;
+        out.set(k, (out.get(k) ?? 0) + (fam.monotonic ? s.incTotal : s.value));
       }
     }
     return out;
