@@ -48,7 +48,8 @@ const services = [
   {
     name: 'phoenix-generators',
     script: 'modules/phoenix-generators/dist/main.js',
-    args: ['--profile', process.env.PHOENIX_GENERATOR_PROFILE || 'steady'],
+    // the generators start the `steady` profile unless told otherwise (empty: stay idle until the API is used)
+    env: { PHOENIX_GENERATORS_SCENARIO: process.env.PHOENIX_GENERATORS_SCENARIO ?? 'steady' },
     endpoints: [`load control API     http://${host}:${port('PHOENIX_GENERATORS_PORT', 8082)}/api/v1/load`],
   },
 ].filter((s) => {
@@ -62,7 +63,9 @@ const running = new Map();
 let stopping = false;
 
 function start(svc, attempt = 0) {
-  const child = spawn(process.execPath, [path.join(root, svc.script), ...(svc.args || [])], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const childEnv = { ...env, ...(svc.env || {}) };
+  if (childEnv.PHOENIX_GENERATORS_SCENARIO === '') delete childEnv.PHOENIX_GENERATORS_SCENARIO;
+  const child = spawn(process.execPath, [path.join(root, svc.script)], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
   const startedAt = Date.now();
   running.set(svc.name, child);
   child.on('exit', (code, signal) => {

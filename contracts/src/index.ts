@@ -2,3 +2,5 @@ export * from './generated';
 export * from './createValidator';
 export * from './validators';
 export * from './controlValidators';
+export * from './generatorsValidators';
+export * from './generatorsOpenApi';

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePorts, parsePrometheusText, spawnService, type Exposition, type SpawnedService } from '@phoenix/testkit';
+
+/** The phoenix-core entry point (built by `npx tsc -b` at the repository root). */
+export const CORE_MAIN = path.resolve(__dirname, '../../../phoenix-core/dist/main.js');
+/** This module's compiled entry points. */
+export const GENERATORS_DIST = path.resolve(__dirname, '../../dist');
+
+/** A phoenix-core child process on free ports. */
+export interface RunningCore {
+  svc: SpawnedService;
+  grpcUrl: string;
+  httpUrl: string;
+  fullFidelityUrl: string;
+  observatoryUrl: string;
+  stop(): Promise<void>;
+}
+
+function requireBuilt(file: string, what: string): void {
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} does not exist: ${what} is not built. Run \`npx tsc -b\` at the repository root first.`);
+  }
+}
+
+/** Starts the real phoenix-core (free ports for every listener, a temporary data dir) and waits for /health. */
+export async function startCore(env: Record<string, string> = {}): Promise<RunningCore> {
+  requireBuilt(CORE_MAIN, 'phoenix-core');
+  const [grpc, http, ff, opt, topk, obs, active, health] = await freePorts(8);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-generators-core-'));
+  const svc = await spawnService(
+    CORE_MAIN,
+    {
+      PHOENIX_BIND_ADDRESS: '127.0.0.1',
+      PHOENIX_OTLP_GRPC_PORT: String(grpc),
+      PHOENIX_OTLP_HTTP_PORT: String(http),
+      PHOENIX_FULL_FIDELITY_PORT: String(ff),
+      PHOENIX_OPTIMIZED_PORT: String(opt),
+      PHOENIX_EXPERIMENTAL_TOPK_PORT: String(topk),
+      PHOENIX_OBSERVATORY_PORT: String(obs),
+      PHOENIX_ACTIVE_PORT: String(active),
+      PHOENIX_HEALTH_PORT: String(health),
+      PHOENIX_DATA_DIR: dataDir,
+      PHOENIX_CONTROL_FILE: path.join(dataDir, 'optimization_mode.yaml'),
+      PHOENIX_STALENESS_SECONDS: '300',
+      PHOENIX_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    { healthUrl: `http://127.0.0.1:${health}/health`, timeoutMs: 30_000 },
+  );
+  return {
+    svc,
+    grpcUrl: `http://127.0.0.1:${grpc}`,
+    httpUrl: `http://127.0.0.1:${http}`,
+    fullFidelityUrl: `http://127.0.0.1:${ff}/metrics`,
+    observatoryUrl: `http://127.0.0.1:${obs}/metrics`,
+    async stop() {
+      await svc.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts this module's service (dist/main.js) on a free port with `env`, waiting for /health. */
+export async function startGeneratorsService(env: Record<string, string>): Promise<{ svc: SpawnedService; base: string }> {
+  const main = path.join(GENERATORS_DIST, 'main.js');
+  requireBuilt(main, 'phoenix-generators');
+  const [port] = await freePorts(1);
+  const svc = await spawnService(
+    main,
+    { PHOENIX_BIND_ADDRESS: '127.0.0.1', PHOENIX_GENERATORS_PORT: String(port), PHOENIX_LOG_LEVEL: 'warn', ...env },
+    { healthUrl: `http://127.0.0.1:${port}/health`, timeoutMs: 20_000 },
+  );
+  return { svc, base: `http://127.0.0.1:${port}` };
+}
+
+/** Scrapes and parses a Prometheus endpoint. */
+export async function scrape(url: string): Promise<Exposition> {
+  const res = await fetch(url);
+  if (res.status !== 200) throw new Error(`scrape ${url}: HTTP ${res.status}`);
+  return parsePrometheusText(await res.text());
+}
+
+/** JSON request helper. */
+export async function api(base: string, method: string, p: string, body?: unknown, token?: string): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
