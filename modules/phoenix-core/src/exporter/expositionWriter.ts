@@ -2,33 +2,62 @@ import { escapeLabelValue } from '../store/labels';
 import type { PromType } from '../store/naming';
 import { escapeHelp, formatValue } from './formatValue';
 
+const CHUNK = 1 << 20;
+const BATCH = 32 * 1024;
+
 /**
- * Accumulates a Prometheus text exposition (format 0.0.4) and counts the series (sample lines)
- * it wrote. Pipelines render into it; exporters serve the text.
+ * Accumulates a Prometheus text exposition (format 0.0.4) directly as UTF-8 bytes in 1 MiB chunks
+ * (no giant string to flatten and re-encode), and counts the series (sample lines) it wrote.
+ * Pipelines render into it; exporters send the chunks.
  */
 export class ExpositionWriter {
-  private text = '';
+  private readonly chunks: Buffer[] = [];
+  private cur: Buffer = Buffer.allocUnsafe(CHUNK);
+  private off = 0;
+  /** text not yet encoded: lines are batched so each encode call handles ~32 KiB */
+  private pending = '';
   series = 0;
 
+  /** Appends text. */
+  write(s: string): void {
+    this.pending += s;
+    if (this.pending.length >= BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const s = this.pending;
+    if (s === '') return;
+    this.pending = '';
+    // a UTF-8 encoding takes at most 3 bytes per UTF-16 unit
+    if (this.off + s.length * 3 > this.cur.length) {
+      if (this.off > 0) this.chunks.push(this.cur.subarray(0, this.off));
+      this.cur = Buffer.allocUnsafe(Math.max(CHUNK, s.length * 3));
+      this.off = 0;
+    }
+    this.off += this.cur.write(s, this.off, 'utf8');
+  }
+
   family(name: string, type: PromType, help: string): void {
-    if (help) this.text += `# HELP ${name} ${escapeHelp(help)}\n`;
-    this.text += `# TYPE ${name} ${type}\n`;
+    if (help) this.write(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`);
+    else this.write(`# TYPE ${name} ${type}\n`);
   }
 
   /** `labels` is pre-rendered `a="1",b="2"` (may be empty). */
   sample(name: string, labels: string, value: number): void {
-    this.text += labels === '' ? `${name} ${formatValue(value)}\n` : `${name}{${labels}} ${formatValue(value)}\n`;
+    this.write(labels === '' ? `${name} ${formatValue(value)}\n` : `${name}{${labels}} ${formatValue(value)}\n`);
     this.series++;
   }
 
   histogram(name: string, labels: string, bounds: readonly number[], counts: readonly number[], sum: number, count: number): void {
     const sep = labels === '' ? '' : ',';
     let cum = 0;
+    let text = '';
     for (let i = 0; i < bounds.length; i++) {
       cum += counts[i];
-      this.text += `${name}_bucket{${labels}${sep}le="${formatValue(bounds[i])}"} ${formatValue(cum)}\n`;
+      text += `${name}_bucket{${labels}${sep}le="${formatValue(bounds[i])}"} ${formatValue(cum)}\n`;
     }
-    this.text += `${name}_bucket{${labels}${sep}le="+Inf"} ${formatValue(count)}\n`;
+    text += `${name}_bucket{${labels}${sep}le="+Inf"} ${formatValue(count)}\n`;
+    this.write(text);
     this.series += bounds.length + 1;
     this.sample(`${name}_sum`, labels, sum);
     this.sample(`${name}_count`, labels, count);
@@ -38,7 +67,7 @@ export class ExpositionWriter {
     if (quantiles) {
       const sep = labels === '' ? '' : ',';
       for (const [q, v] of quantiles) {
-        this.text += `${name}{${labels}${sep}quantile="${escapeLabelValue(formatValue(q))}"} ${formatValue(v)}\n`;
+        this.write(`${name}{${labels}${sep}quantile="${escapeLabelValue(formatValue(q))}"} ${formatValue(v)}\n`);
         this.series++;
       }
     }
@@ -46,7 +75,20 @@ export class ExpositionWriter {
     this.sample(`${name}_count`, labels, count);
   }
 
+  /** The exposition as byte chunks (for sending without a copy). */
+  buffers(): Buffer[] {
+    this.flush();
+    return this.off > 0 ? [...this.chunks, this.cur.subarray(0, this.off)] : [...this.chunks];
+  }
+
+  get byteLength(): number {
+    this.flush();
+    let n = this.off;
+    for (const c of this.chunks) n += c.length;
+    return n;
+  }
+
   toString(): string {
-    return this.text;
+    return Buffer.concat(this.buffers()).toString('utf8');
   }
 }

@@ -58,12 +58,14 @@ export class PrometheusExporter {
       res.end('method not allowed\n');
       return;
     }
-    let body: string;
+    let body: Buffer[];
+    let length: number;
     const started = process.hrtime.bigint();
     try {
       const w = new ExpositionWriter();
       this.render(w);
-      body = w.toString();
+      body = w.buffers();
+      length = w.byteLength;
       this.onRendered?.(Number(process.hrtime.bigint() - started) / 1e9, w.series);
     } catch (err) {
       this.log.error('rendering the exposition failed', { exporter: this.name, err });
@@ -71,8 +73,13 @@ export class PrometheusExporter {
       res.end('internal error while rendering metrics\n');
       return;
     }
-    res.writeHead(200, { 'Content-Type': TEXT_FORMAT, 'Content-Length': Buffer.byteLength(body) });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.writeHead(200, { 'Content-Type': TEXT_FORMAT, 'Content-Length': length });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    for (let i = 0; i < body.length - 1; i++) res.write(body[i]);
+    res.end(body[body.length - 1]);
   }
 
   async shutdown(): Promise<void> {
