@@ -7,6 +7,12 @@ import { decodeMessage, encodeExportRequest, OTLP_TYPES } from '@phoenix/testkit
 import { decodeJsonRequest } from './decodeJsonRequest';
 import { decodeProtobufRequest } from './decodeProtobufRequest';
 import { OtlpDecodeError } from './model';
+import { FakeClock } from '../clock';
+import { ExpositionWriter } from '../exporter/expositionWriter';
+import { silentLogger } from '../log';
+import { renderStore } from '../store/renderStore';
+import { SeriesStore } from '../store/seriesStore';
+import { defaultSeriesStoreConfig } from '../store/seriesStoreConfig';
 
 const key = fc.stringMatching(/^[a-z][a-z0-9._]{0,12}$/);
 const anyValue = fc.oneof(
@@ -129,5 +135,81 @@ describe('decodeProtobufRequest agrees with the protobufjs reference', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('lazy attribute decoding (the receivers\' hot path)', () => {
+  function render(store: SeriesStore): string {
+    const w = new ExpositionWriter();
+    renderStore(store, w);
+    return w.toString();
+  }
+
+  test('ingesting through lazy decoding gives the same results and exposition as eager decoding, over repeats', () => {
+    fc.assert(
+      fc.property(fc.array(requestArb, { minLength: 1, maxLength: 4 }), (reqs) => {
+        const eager = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+        const lazy = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+        // every request twice: the second pass finds the series by their attribute bytes
+        for (const req of [...reqs, ...reqs]) {
+          const bytes = Buffer.from(encodeExportRequest(req));
+          const a = eager.ingest(decodeProtobufRequest(bytes));
+          const b = lazy.ingest(decodeProtobufRequest(bytes, { lazyAttributes: true }));
+          expect(b).toEqual(a);
+        }
+        expect(render(lazy)).toBe(render(eager));
+        expect(lazy.size).toBe(eager.size);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('the same series sent as protobuf and as JSON, with attributes in another order, is one series', () => {
+    const store = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+    const req = (value: number, order: 'ab' | 'ba') => ({
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'host.name', value: { stringValue: 'h' } }] },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'g',
+                  gauge: {
+                    dataPoints: [
+                      {
+                        asDouble: value,
+                        attributes: (order === 'ab' ? ['a', 'b'] : ['b', 'a']).map((k) => ({ key: k, value: { stringValue: k.toUpperCase() } })),
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    store.ingest(decodeProtobufRequest(Buffer.from(encodeExportRequest(req(1, 'ab'))), { lazyAttributes: true }));
+    store.ingest(decodeProtobufRequest(Buffer.from(encodeExportRequest(req(2, 'ba'))), { lazyAttributes: true }));
+    store.ingest(decodeJsonRequest(req(3, 'ab')));
+    expect(store.size).toBe(1);
+    expect(render(store)).toBe('# HELP g g\n# TYPE g gauge\ng{a="A",b="B",host_name="h"} 3\n');
+  });
+
+  test('undecodable attribute bytes inside valid framing refuse the point, not the process', () => {
+    const store = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+    // NumberDataPoint { attributes(7): KeyValue with an invalid wire type 7 inside, as_double(4): 1 }
+    const kv = Buffer.from([0x0f, 0x00]);
+    const point = Buffer.concat([Buffer.from([0x3a, kv.length]), kv, Buffer.from([0x21]), Buffer.alloc(8)]);
+    const gaugeMsg = Buffer.concat([Buffer.from([0x0a, point.length]), point]);
+    const metric = Buffer.concat([Buffer.from([0x0a, 1, 0x67, 0x2a, gaugeMsg.length]), gaugeMsg]);
+    const scope = Buffer.concat([Buffer.from([0x12, metric.length]), metric]);
+    const rm = Buffer.concat([Buffer.from([0x12, scope.length]), scope]);
+    const body = Buffer.concat([Buffer.from([0x0a, rm.length]), rm]);
+    expect(() => decodeProtobufRequest(body)).toThrow(OtlpDecodeError);
+    const r = store.ingest(decodeProtobufRequest(body, { lazyAttributes: true }));
+    expect(r).toMatchObject({ accepted: 0, rejected: 1, reasons: { invalid_point: 1 } });
+    expect(store.size).toBe(0);
   });
 });

@@ -25,7 +25,8 @@ const LEN = 2;
  * protobuf bytes. Unknown fields are skipped, as protobuf requires; malformed input throws
  * OtlpDecodeError.
  */
-export function decodeProtobufRequest(buf: Buffer): DecodedRequest {
+export function decodeProtobufRequest(buf: Buffer, opts: { lazyAttributes?: boolean } = {}): DecodedRequest {
+  const lazy = opts.lazyAttributes ?? false;
   const r = new ProtoReader(buf);
   const resourceMetrics: DecodedResourceMetrics[] = [];
   while (!r.eof()) {
@@ -34,13 +35,13 @@ export function decodeProtobufRequest(buf: Buffer): DecodedRequest {
     const wt = tag & 7;
     if (field === 1) {
       expectWire(field, wt, LEN);
-      resourceMetrics.push(readResourceMetrics(r.sub()));
+      resourceMetrics.push(readResourceMetrics(r.sub(), lazy));
     } else r.skip(wt);
   }
   return { resourceMetrics };
 }
 
-function readResourceMetrics(r: ProtoReader): DecodedResourceMetrics {
+function readResourceMetrics(r: ProtoReader, lazy: boolean): DecodedResourceMetrics {
   let resourceAttrs: Attr[] = [];
   const scopes: DecodedScopeMetrics[] = [];
   while (!r.eof()) {
@@ -52,7 +53,7 @@ function readResourceMetrics(r: ProtoReader): DecodedResourceMetrics {
       resourceAttrs = readResource(r.sub());
     } else if (field === 2) {
       expectWire(field, wt, LEN);
-      scopes.push(readScopeMetrics(r.sub()));
+      scopes.push(readScopeMetrics(r.sub(), lazy));
     } else r.skip(wt);
   }
   return { resourceAttrs, scopes };
@@ -72,7 +73,7 @@ function readResource(r: ProtoReader): Attr[] {
   return attrs;
 }
 
-function readScopeMetrics(r: ProtoReader): DecodedScopeMetrics {
+function readScopeMetrics(r: ProtoReader, lazy: boolean): DecodedScopeMetrics {
   let scopeName = '';
   let scopeVersion = '';
   const metrics: DecodedMetric[] = [];
@@ -97,13 +98,13 @@ function readScopeMetrics(r: ProtoReader): DecodedScopeMetrics {
       }
     } else if (field === 2) {
       expectWire(field, wt, LEN);
-      metrics.push(readMetric(r.sub()));
+      metrics.push(readMetric(r.sub(), lazy));
     } else r.skip(wt);
   }
   return { scopeName, scopeVersion, metrics };
 }
 
-function readMetric(r: ProtoReader): DecodedMetric {
+function readMetric(r: ProtoReader, lazy: boolean): DecodedMetric {
   let name = '';
   let description = '';
   let unit = '';
@@ -133,7 +134,7 @@ function readMetric(r: ProtoReader): DecodedMetric {
           const t = s.uint32();
           if (t >>> 3 === 1) {
             expectWire(1, t & 7, LEN);
-            points.push(readNumberPoint(s.sub()));
+            points.push(readNumberPoint(s.sub(), lazy));
           } else s.skip(t & 7);
         }
         metric = { name, description, unit, kind: 'gauge', points };
@@ -150,7 +151,7 @@ function readMetric(r: ProtoReader): DecodedMetric {
           const f = t >>> 3;
           if (f === 1) {
             expectWire(f, t & 7, LEN);
-            points.push(readNumberPoint(s.sub()));
+            points.push(readNumberPoint(s.sub(), lazy));
           } else if (f === 2) {
             expectWire(f, t & 7, VARINT);
             temporality = s.uint32() as Temporality;
@@ -226,16 +227,26 @@ function readMetric(r: ProtoReader): DecodedMetric {
   return metric;
 }
 
-function readNumberPoint(r: ProtoReader): NumberPoint {
+function readNumberPoint(r: ProtoReader, lazy: boolean): NumberPoint {
   const p: NumberPoint = { attrs: [], startMs: 0, timeMs: 0, hasValue: false, value: 0, flags: 0 };
+  const pointStart = r.pos;
+  let attrStart = -1;
+  let attrEnd = -1;
+  let contiguous = true;
   while (!r.eof()) {
+    const fieldStart = r.pos;
     const tag = r.uint32();
     const field = tag >>> 3;
     const wt = tag & 7;
     switch (field) {
       case 7:
         expectWire(field, wt, LEN);
-        p.attrs.push(readKeyValue(r.sub()));
+        if (lazy) {
+          r.delimited();
+          if (attrStart < 0) attrStart = fieldStart;
+          else if (fieldStart !== attrEnd) contiguous = false;
+          attrEnd = r.pos;
+        } else p.attrs.push(readKeyValue(r.sub()));
         break;
       case 2:
         expectWire(field, wt, I64);
@@ -262,6 +273,13 @@ function readNumberPoint(r: ProtoReader): NumberPoint {
       default:
         r.skip(wt);
     }
+  }
+  if (lazy && attrStart >= 0) {
+    if (contiguous) {
+      p.attrBuf = r.buf;
+      p.attrStart = attrStart;
+      p.attrEnd = attrEnd;
+    } else p.attrs = decodeAttributeFields(r.buf, pointStart, r.end, 7);
   }
   return p;
 }
@@ -473,6 +491,20 @@ function readSummaryPoint(r: ProtoReader): SummaryPoint {
     }
   }
   return p;
+}
+
+/** Decodes the KeyValue fields numbered `field` in [start, end) of a message (lazy attributes). */
+export function decodeAttributeFields(buf: Buffer, start: number, end: number, field: number): Attr[] {
+  const r = new ProtoReader(buf, start, end);
+  const out: Attr[] = [];
+  while (!r.eof()) {
+    const tag = r.uint32();
+    if (tag >>> 3 === field) {
+      expectWire(field, tag & 7, LEN);
+      out.push(readKeyValue(r.sub()));
+    } else r.skip(tag & 7);
+  }
+  return out;
 }
 
 function readKeyValue(r: ProtoReader): Attr {

@@ -13,7 +13,15 @@ export const enum Temporality {
 }
 
 export interface NumberPoint {
+  /** decoded attributes; empty while `attrBuf` holds them undecoded */
   attrs: Attr[];
+  /**
+   * With lazy decoding: the buffer and byte range of the point's (contiguous) attribute fields.
+   * The store keys known series by these bytes and decodes them only for a new series.
+   */
+  attrBuf?: Buffer;
+  attrStart?: number;
+  attrEnd?: number;
   startMs: number;
   timeMs: number;
   /** false when neither as_double nor as_int was set */

@@ -5,8 +5,11 @@ import type { PromType } from './naming';
 /** A metric family of the full-fidelity store: one Prometheus name and type. */
 export class Family {
   readonly series = new Map<string, Series>();
-  /** series by the raw attribute sequence as received (skips label building for known series) */
-  readonly byRaw = new Map<string, Series>();
+  /**
+   * series by the resource key, then by the raw attribute sequence as received (its protobuf bytes,
+   * or its decoded pairs): known series skip attribute decoding and label building
+   */
+  readonly byRaw = new Map<string, Map<string, Series>>();
   constructor(
     readonly name: string,
     readonly type: PromType,
@@ -51,8 +54,8 @@ export class Series {
   /** memo of derived identities (process key, host) computed by the pipelines */
   procKey: string | undefined;
   hostKey: string | undefined;
-  /** raw attribute keys that resolve to this series (see Family.byRaw) */
-  readonly rawKeys: string[] = [];
+  /** [resource key, raw attribute key] pairs that resolve to this series (see Family.byRaw) */
+  readonly rawKeys: Array<[string, string]> = [];
   constructor(
     readonly family: Family,
     readonly key: string,

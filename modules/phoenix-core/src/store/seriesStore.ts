@@ -9,6 +9,7 @@ import {
   type SummaryPoint,
 } from '../otlp/model';
 import type { MetricsConsumer } from '../receiver/metricsConsumer';
+import { decodeAttributeFields } from '../otlp/decodeProtobufRequest';
 import { expToExplicit, rebucket, sameBounds } from './histogram';
 import { buildLabels, labelKey, renderLabelPairs } from './labels';
 import { promMetricName, type PromType } from './naming';
@@ -84,7 +85,12 @@ export class SeriesStore implements MetricsConsumer {
     const now = this.clock.now();
     for (const rm of req.resourceMetrics) {
       const resource: Attr[] = [];
-      for (const a of rm.resourceAttrs) if (this.resourceAllow.has(a[0])) resource.push(a);
+      let resKey = '';
+      for (const a of rm.resourceAttrs) {
+        if (!this.resourceAllow.has(a[0])) continue;
+        resource.push(a);
+        resKey += `${a[0]}\u0001${a[1]}\u0000`;
+      }
       for (const sm of rm.scopes) {
         for (const m of sm.metrics) {
           if (m.points.length === 0) continue;
@@ -138,7 +144,7 @@ export class SeriesStore implements MetricsConsumer {
           if (m.kind === 'gauge' || m.kind === 'sum') {
             const delta = m.kind === 'sum' && m.temporality === Temporality.Delta;
             for (const p of m.points) {
-              const why = this.applyNumber(fam, resource, p, reserved, now, delta, monotonic);
+              const why = this.applyNumber(fam, resKey, resource, p, reserved, now, delta, monotonic);
               if (why) reject(1, why[0], `metric "${m.name}": ${why[1]}`);
               else res.accepted++;
             }
@@ -150,13 +156,13 @@ export class SeriesStore implements MetricsConsumer {
                 reject(1, 'unsupported_kind', `metric "${m.name}": exponential histogram scale or width cannot be converted`);
                 continue;
               }
-              const why = this.applyHistogram(fam, resource, p, reserved, now, delta);
+              const why = this.applyHistogram(fam, resKey, resource, p, reserved, now, delta);
               if (why) reject(1, why[0], `metric "${m.name}": ${why[1]}`);
               else res.accepted++;
             }
           } else if (m.kind === 'summary') {
             for (const p of m.points) {
-              const why = this.applySummary(fam, resource, p, reserved, now);
+              const why = this.applySummary(fam, resKey, resource, p, reserved, now);
               if (why) reject(1, why[0], `metric "${m.name}": ${why[1]}`);
               else res.accepted++;
             }
@@ -170,37 +176,56 @@ export class SeriesStore implements MetricsConsumer {
     return res;
   }
 
-  /** Finds or creates the series of a point; undefined when the series cap is reached. */
-  private resolve(fam: Family, resource: Attr[], attrs: Attr[], reserved: string | undefined, now: number): Series | undefined {
-    let raw = '';
-    for (const [k, v] of resource) raw += `${k}\u0001${v}\u0000`;
-    raw += '\u0002';
-    for (const [k, v] of attrs) raw += `${k}\u0001${v}\u0000`;
-    let s = fam.byRaw.get(raw);
+  /**
+   * Finds or creates the series of a point; undefined when the series cap is reached. Known series
+   * are found by the raw attribute sequence (protobuf bytes when the decoder left them undecoded);
+   * only a new sequence is decoded and turned into labels. Throws OtlpDecodeError for undecodable
+   * lazy attribute bytes (the caller refuses the point).
+   */
+  private resolve(
+    fam: Family,
+    resKey: string,
+    resource: Attr[],
+    p: { attrs: Attr[]; attrBuf?: Buffer; attrStart?: number; attrEnd?: number },
+    reserved: string | undefined,
+    now: number,
+  ): Series | undefined {
+    let raw: string;
+    if (p.attrBuf !== undefined) raw = `\u0003${p.attrBuf.toString('latin1', p.attrStart, p.attrEnd)}`;
+    else {
+      raw = '\u0002';
+      for (const [k, v] of p.attrs) raw += `${k}\u0001${v}\u0000`;
+    }
+    let inner = fam.byRaw.get(resKey);
+    let s = inner?.get(raw);
     if (s) return s;
-    const labels = buildLabels(resource, attrs, reserved);
+    if (p.attrBuf !== undefined) {
+      p.attrs = decodeAttributeFields(p.attrBuf, p.attrStart ?? 0, p.attrEnd ?? 0, 7);
+      p.attrBuf = undefined;
+    }
+    const labels = buildLabels(resource, p.attrs, reserved);
     const key = labelKey(labels);
     s = fam.series.get(key);
-    if (s) {
-      if (s.rawKeys.length < 4) {
-        s.rawKeys.push(raw);
-        fam.byRaw.set(raw, s);
-      }
-      return s;
+    if (!s) {
+      if (this.seriesCount >= this.config.maxSeries) return undefined;
+      s = new Series(fam, key, labels, renderLabelPairs(labels), resource, p.attrs);
+      s.lastSeenMs = now;
+      fam.series.set(key, s);
+      this.seriesCount++;
+      this.created++;
+    } else if (s.rawKeys.length >= 4) return s;
+    if (!inner) {
+      inner = new Map();
+      fam.byRaw.set(resKey, inner);
     }
-    if (this.seriesCount >= this.config.maxSeries) return undefined;
-    s = new Series(fam, key, labels, renderLabelPairs(labels), resource, attrs);
-    s.lastSeenMs = now;
-    fam.series.set(key, s);
-    s.rawKeys.push(raw);
-    fam.byRaw.set(raw, s);
-    this.seriesCount++;
-    this.created++;
+    s.rawKeys.push([resKey, raw]);
+    inner.set(raw, s);
     return s;
   }
 
   private applyNumber(
     fam: Family,
+    resKey: string,
     resource: Attr[],
     p: NumberPoint,
     reserved: string | undefined,
@@ -211,7 +236,12 @@ export class SeriesStore implements MetricsConsumer {
     if ((p.flags & NO_RECORDED_VALUE) !== 0) return undefined;
     if (!p.hasValue) return ['invalid_point', 'data point has neither as_double nor as_int'];
     if (monotonic && !(p.value >= 0)) return ['invalid_point', `monotonic sum has a negative or NaN value ${p.value}`];
-    const s = this.resolve(fam, resource, p.attrs, reserved, now);
+    let s: Series | undefined;
+    try {
+      s = this.resolve(fam, resKey, resource, p, reserved, now);
+    } catch (err) {
+      return ['invalid_point', `undecodable attributes: ${(err as Error).message}`];
+    }
     if (!s) return ['series_limit', `series limit ${this.config.maxSeries} reached`];
     const fresh = s.updates === 0;
     if (!fresh && p.timeMs !== 0 && p.timeMs < s.lastTimeMs) return ['out_of_order', 'point is older than the last accepted point of its series'];
@@ -236,6 +266,7 @@ export class SeriesStore implements MetricsConsumer {
 
   private applyHistogram(
     fam: Family,
+    resKey: string,
     resource: Attr[],
     p: HistogramPoint,
     reserved: string | undefined,
@@ -253,7 +284,7 @@ export class SeriesStore implements MetricsConsumer {
     let total = 0;
     for (const c of p.bucketCounts) total += c;
     if (nb !== 0 && total !== p.count) return ['invalid_point', `histogram count ${p.count} differs from the sum of its buckets ${total}`];
-    const s = this.resolve(fam, resource, p.attrs, reserved, now);
+    const s = this.resolve(fam, resKey, resource, p, reserved, now);
     if (!s) return ['series_limit', `series limit ${this.config.maxSeries} reached`];
     const prev = s.hist;
     if (prev && p.timeMs !== 0 && p.timeMs < s.lastTimeMs) return ['out_of_order', 'point is older than the last accepted point of its series'];
@@ -302,6 +333,7 @@ export class SeriesStore implements MetricsConsumer {
 
   private applySummary(
     fam: Family,
+    resKey: string,
     resource: Attr[],
     p: SummaryPoint,
     reserved: string | undefined,
@@ -309,7 +341,7 @@ export class SeriesStore implements MetricsConsumer {
   ): [PointRejectReason, string] | undefined {
     if ((p.flags & NO_RECORDED_VALUE) !== 0) return undefined;
     for (const [q] of p.quantiles) if (!(q >= 0 && q <= 1)) return ['invalid_point', `summary quantile ${q} is outside [0, 1]`];
-    const s = this.resolve(fam, resource, p.attrs, reserved, now);
+    const s = this.resolve(fam, resKey, resource, p, reserved, now);
     if (!s) return ['series_limit', `series limit ${this.config.maxSeries} reached`];
     const prev = s.summary;
     if (prev && p.timeMs !== 0 && p.timeMs < s.lastTimeMs) return ['out_of_order', 'point is older than the last accepted point of its series'];
@@ -347,7 +379,11 @@ export class SeriesStore implements MetricsConsumer {
       for (const [key, s] of fam.series) {
         if (s.lastSeenMs < cutoff) {
           fam.series.delete(key);
-          for (const raw of s.rawKeys) fam.byRaw.delete(raw);
+          for (const [resKey, raw] of s.rawKeys) {
+            const inner = fam.byRaw.get(resKey);
+            inner?.delete(raw);
+            if (inner && inner.size === 0) fam.byRaw.delete(resKey);
+          }
           n++;
           for (const l of this.listeners) {
             try {

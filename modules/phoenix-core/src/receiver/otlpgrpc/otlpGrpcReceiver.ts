@@ -79,7 +79,7 @@ export class OtlpGrpcReceiver {
     }
     let decoded;
     try {
-      decoded = decodeProtobufRequest(call.request);
+      decoded = decodeProtobufRequest(call.request, { lazyAttributes: true });
     } catch (err) {
       const msg = err instanceof OtlpDecodeError ? err.message : `undecodable request: ${(err as Error).message}`;
       this.telemetry.rejectedRequest('grpc', 'protobuf', 'invalid_protobuf');

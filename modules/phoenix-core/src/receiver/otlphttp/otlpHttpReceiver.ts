@@ -120,7 +120,7 @@ export class OtlpHttpReceiver {
     const started = process.hrtime.bigint();
     let decoded: DecodedRequest;
     try {
-      if (encoding === 'protobuf') decoded = decodeProtobufRequest(body);
+      if (encoding === 'protobuf') decoded = decodeProtobufRequest(body, { lazyAttributes: true });
       else {
         let parsed: unknown;
         try {
