@@ -92,8 +92,8 @@ export interface Increase {
 
 /** The consumers of store updates: the reduction pipelines. */
 export interface SeriesListener {
-  /** A point was applied to `s`; `inc` is set for monotonic families. Must not throw. */
-  onUpdate(s: Series, inc: Increase | undefined): void;
+  /** A point was applied to `s` at clock time `now`; `inc` is set for monotonic families. Must not throw. */
+  onUpdate(s: Series, inc: Increase | undefined, now: number): void;
   /** `s` was removed by the staleness sweep. Must not throw. */
   onExpire(s: Series): void;
 }

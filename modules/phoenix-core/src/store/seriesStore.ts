@@ -362,9 +362,10 @@ export class SeriesStore implements MetricsConsumer {
   }
 
   private notify(s: Series, inc: Increase | undefined): void {
+    const now = s.lastSeenMs;
     for (const l of this.listeners) {
       try {
-        l.onUpdate(s, inc);
+        l.onUpdate(s, inc, now);
       } catch (err) {
         this.log.error('pipeline listener failed on update', { err, family: s.family.name });
       }

@@ -81,7 +81,7 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
     return g;
   }
 
-  onUpdate(s: Series, inc: Increase | undefined): void {
+  onUpdate(s: Series, inc: Increase | undefined, now: number): void {
     let g = s.slots[this.slot] as OutputGroup | undefined;
     if (!g) {
       g = this.resolveGroup(s);
@@ -89,7 +89,7 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
       s.slots[this.slot] = g;
     }
     if (inc) this.accumulate(g, s, inc);
-    g.lastUpdateMs = this.clock.now();
+    g.lastUpdateMs = now;
   }
 
   onExpire(s: Series): void {

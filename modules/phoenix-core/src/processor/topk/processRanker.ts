@@ -27,8 +27,8 @@ export class ProcessRanker implements SeriesListener {
     public windowMs: number,
   ) {}
 
-  onUpdate(s: Series, inc: Increase | undefined): void {
-    if (s.family.otelName !== this.metric || !inc) return;
+  onUpdate(s: Series, inc: Increase | undefined, now: number): void {
+    if (!inc || s.family.otelName !== this.metric) return;
     const key = this.identity.processKey(s);
     if (key === '') return;
     const host = (s.hostKey ??= s.attr(this.hostAttribute) ?? '');
@@ -38,13 +38,17 @@ export class ProcessRanker implements SeriesListener {
       this.hosts.set(host, procs);
     }
     let p = procs.get(key);
-    const now = this.now();
     if (!p) {
       p = { key, executable: s.attr('process.executable.name'), commandLine: s.attr('process.command_line'), entries: [], lastSeenMs: now };
       procs.set(key, p);
     }
     p.lastSeenMs = now;
-    if (s.updates > 1 && inc.value > 0) p.entries.push([now, inc.value]);
+    if (s.updates > 1 && inc.value > 0) {
+      // increases within the same second (e.g. the states of one export) share an entry
+      const last = p.entries.length > 0 ? p.entries[p.entries.length - 1] : undefined;
+      if (last && now - last[0] < 1000) last[1] += inc.value;
+      else p.entries.push([now, inc.value]);
+    }
   }
 
   onExpire(): void {
