@@ -114,6 +114,47 @@ async function benchMemoryAndRender(series, extraEnv = {}) {
   return out;
 }
 
+/**
+ * Render comparison in this process on the same series: phoenix's exposition (store render to
+ * bytes) against prom-client's registry.metrics() for a gauge with the same label sets.
+ */
+async function renderComparison(series) {
+  const { FakeClock } = require('../modules/phoenix-core/dist/clock');
+  const { SeriesStore } = require('../modules/phoenix-core/dist/store/seriesStore');
+  const { defaultSeriesStoreConfig } = require('../modules/phoenix-core/dist/store/seriesStoreConfig');
+  const { silentLogger } = require('../modules/phoenix-core/dist/log');
+  const { ExpositionWriter } = require('../modules/phoenix-core/dist/exporter/expositionWriter');
+  const { renderStore } = require('../modules/phoenix-core/dist/store/renderStore');
+  const { decodeProtobufRequest } = require('../modules/phoenix-core/dist/otlp/decodeProtobufRequest');
+  const promClient = require('prom-client');
+  const store = new SeriesStore({ ...defaultSeriesStoreConfig, maxSeries: 10_000_000 }, new FakeClock(), silentLogger);
+  for (const r of buildRequests({ series })) store.ingest(decodeProtobufRequest(r.body, { lazyAttributes: true }));
+  const registry = new promClient.Registry();
+  const fam = [...store.families.values()][0];
+  const names = fam.series.values().next().value.labels.map(([k]) => k);
+  const gauge = new promClient.Gauge({ name: fam.name, help: fam.help || fam.otelName, labelNames: names, registers: [registry] });
+  for (const s of fam.series.values()) gauge.set(Object.fromEntries(s.labels), s.value);
+  const phoenix = [];
+  const prom = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    let t0 = process.hrtime.bigint();
+    const w = new ExpositionWriter();
+    renderStore(store, w);
+    w.buffers();
+    const a = Number(process.hrtime.bigint() - t0) / 1e6;
+    t0 = process.hrtime.bigint();
+    Buffer.from(await registry.metrics());
+    const b = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (i > 0) {
+      phoenix.push(a);
+      prom.push(b);
+    }
+  }
+  const p = stats(phoenix);
+  const q = stats(prom);
+  return { series: store.size, phoenixMs: p, promClientMs: q, speedup: q.median / p.median };
+}
+
 function commit() {
   try {
     return execSync('git rev-parse HEAD', { cwd: __dirname, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -130,6 +171,7 @@ async function main() {
     runsPerFigure: RUNS,
     ingest: [],
     memoryAndRender: [],
+    renderComparison: [],
   };
   for (const series of SERIES) {
     for (const env of [{ PHOENIX_REDUCTION_ENABLED: 'false' }, {}]) {
@@ -143,6 +185,11 @@ async function main() {
       console.error(`memory ${series} series (${m.pipelines}): ${Math.round(m.rssBytesPerSeries.median)} B/series; render full_fidelity ${m.renderFullFidelityMs.median.toFixed(1)} ms`);
     }
   }
+  for (const series of SERIES) {
+    const c = await renderComparison(series);
+    result.renderComparison.push(c);
+    console.error(`render ${c.series} series in-process: phoenix ${c.phoenixMs.median.toFixed(1)} ms, prom-client ${c.promClientMs.median.toFixed(1)} ms (${c.speedup.toFixed(1)}x)`);
+  }
   result.finishedAt = new Date().toISOString();
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -153,6 +200,11 @@ async function main() {
   console.error('\n| figure | series | median | min | max |\n|---|---|---|---|---|');
   for (const r of result.ingest) console.error(`| ingest ${r.protocol} points/s, ${r.pipelines} | ${r.series} | ${Math.round(r.pointsPerSecond.median)} | ${Math.round(r.pointsPerSecond.min)} | ${Math.round(r.pointsPerSecond.max)} |`);
   for (const r of result.ingest) console.error(`| ${r.protocol} request p50 / p99 ms, ${r.pipelines} | ${r.series} | ${r.p50Ms.median.toFixed(2)} / ${r.p99Ms.median.toFixed(2)} | | |`);
+  for (const c of result.renderComparison) {
+    console.error(`| render in-process, phoenix ms | ${c.series} | ${c.phoenixMs.median.toFixed(1)} | ${c.phoenixMs.min.toFixed(1)} | ${c.phoenixMs.max.toFixed(1)} |`);
+    console.error(`| render in-process, prom-client ms (same series) | ${c.series} | ${c.promClientMs.median.toFixed(1)} | ${c.promClientMs.min.toFixed(1)} | ${c.promClientMs.max.toFixed(1)} |`);
+    console.error(`| render speed-up over prom-client | ${c.series} | ${c.speedup.toFixed(1)}x | | |`);
+  }
   for (const m of result.memoryAndRender) {
     console.error(`| RSS bytes per input series, ${m.pipelines} | ${m.series} | ${Math.round(m.rssBytesPerSeries.median)} | ${Math.round(m.rssBytesPerSeries.min)} | ${Math.round(m.rssBytesPerSeries.max)} |`);
     for (const key of Object.keys(m).filter((x) => x.startsWith('render_'))) console.error(`| ${key} (median) | ${m.series} | ${m[key].median.toFixed(1)} | ${m[key].min.toFixed(1)} | ${m[key].max.toFixed(1)} |`);
