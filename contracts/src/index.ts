@@ -4,3 +4,5 @@ export * from './validators';
 export * from './controlValidators';
 export * from './generatorsValidators';
 export * from './generatorsOpenApi';
+export * from './validationValidators';
+export * from './validationOpenApi';

@@ -1,0 +1,221 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { Counter, type Registry } from 'prom-client';
+import { isLoopback } from '../configUtil';
+import type { ValidationError, ValidationHealth } from '../contracts';
+import { validateBenchmarkRequest } from '../contracts';
+import { isRunState, RUN_STATES } from '../lifecycle/stateMachine';
+import type { Logger } from '../log';
+import { RunConflictError, UnknownScenarioError, type RunManager } from '../runner/manager';
+import { BusyError, UnknownRunError } from '../store/store';
+import type { ApiConfig } from './config';
+
+export interface ApiDeps {
+  config: ApiConfig;
+  manager: RunManager;
+  registry: Registry;
+  log: Logger;
+  health: () => ValidationHealth;
+}
+
+function sendError(res: Response, status: number, error: string, details?: string[], runId?: string): void {
+  const body: ValidationError = { error };
+  if (details && details.length > 0) body.details = details;
+  if (runId) body.run_id = runId;
+  res.status(status).json(body);
+}
+
+function tokenMatches(expected: string, header: string | undefined): boolean {
+  if (!header) return false;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) return false;
+  const a = crypto.createHash('sha256').update(m[1]).digest();
+  const b = crypto.createHash('sha256').update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+/** Maps the manager's errors to HTTP statuses. */
+function sendManagerError(res: Response, err: unknown, log: Logger): void {
+  if (err instanceof UnknownScenarioError) return sendError(res, 400, err.message, [`scenario: must be one of ${err.known.join(', ')}`]);
+  if (err instanceof BusyError) return sendError(res, 409, `run ${err.runId} is ${err.state}: one run at a time`, undefined, err.runId);
+  if (err instanceof UnknownRunError) return sendError(res, 404, err.message);
+  if (err instanceof RunConflictError) return sendError(res, 409, err.message, undefined, err.runId);
+  log.error('API request failed', { err });
+  return sendError(res, 500, 'internal error');
+}
+
+/** The benchmark REST API (OpenAPI: contracts/openapi/validation.openapi.yaml). */
+export function createApiApp(deps: ApiDeps): express.Express {
+  const { config, manager, registry, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const requests = new Counter({
+    name: 'phoenix_validation_api_requests_total',
+    help: 'Benchmark API requests by route, method and status code.',
+    labelNames: ['route', 'method', 'status'],
+    registers: [registry],
+  });
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      requests.inc({ route, method: req.method, status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  const authorize = (req: Request, res: Response, next: NextFunction): void => {
+    if (config.token) {
+      if (!tokenMatches(config.token, req.get('authorization'))) {
+        res.set('WWW-Authenticate', 'Bearer realm="phoenix-validation"');
+        sendError(res, 401, 'missing or wrong bearer token (Authorization: Bearer <PHOENIX_API_TOKEN>)');
+        return;
+      }
+    } else if (!config.allowInsecure && !isLoopback(req.socket.remoteAddress)) {
+      sendError(res, 403, 'no PHOENIX_API_TOKEN is configured: mutating routes only accept loopback clients');
+      return;
+    }
+    next();
+  };
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.rateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => sendError(res, 429, `rate limit: at most ${config.rateLimitPerMinute} mutating requests per minute`),
+  });
+  const json = express.json({ limit: config.bodyLimitBytes, type: () => true });
+  const requireJson = (req: Request, res: Response, next: NextFunction): void => {
+    const type = req.get('content-type');
+    if (!type || !/^application\/(.+\+)?json\b/i.test(type)) {
+      sendError(res, 415, 'the body must be application/json');
+      return;
+    }
+    next();
+  };
+
+  app.get('/api/v1/benchmarks', (req, res) => {
+    const problems: string[] = [];
+    let limit = config.listDefaultLimit;
+    const rawLimit = req.query.limit;
+    if (rawLimit !== undefined) {
+      const s = Array.isArray(rawLimit) ? undefined : String(rawLimit);
+      if (s === undefined || !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > config.listMaxLimit) {
+        problems.push(`limit: must be an integer from 1 to ${config.listMaxLimit} (got ${JSON.stringify(rawLimit)})`);
+      } else limit = Number(s);
+    }
+    const rawState = req.query.state;
+    if (rawState !== undefined && !isRunState(rawState)) problems.push(`state: must be one of ${RUN_STATES.join(', ')} (got ${JSON.stringify(rawState)})`);
+    if (problems.length > 0) {
+      sendError(res, 400, 'invalid query parameter', problems);
+      return;
+    }
+    res.json({ runs: manager.list({ limit, state: isRunState(rawState) ? rawState : undefined }) });
+  });
+
+  app.post('/api/v1/benchmarks', limiter, authorize, requireJson, json, (req, res) => {
+    const v = validateBenchmarkRequest(req.body);
+    if (!v.ok) {
+      sendError(res, 400, 'invalid benchmark request', v.errors);
+      return;
+    }
+    try {
+      const run = manager.start(v.value.scenario, v.value.time_scale ?? 1);
+      log.info('benchmark requested through the API', { run: run.id, scenario: run.scenario, time_scale: run.time_scale, remote: req.socket.remoteAddress });
+      res.status(202).location(run.links.self).json(run);
+    } catch (err) {
+      sendManagerError(res, err, log);
+    }
+  });
+
+  app.get('/api/v1/benchmarks/:id', (req, res) => {
+    const run = manager.view(String(req.params.id));
+    if (!run) {
+      sendError(res, 404, `no run ${req.params.id}`);
+      return;
+    }
+    res.json(run);
+  });
+
+  app.delete('/api/v1/benchmarks/:id', limiter, authorize, async (req, res) => {
+    try {
+      res.json(await manager.cancel(String(req.params.id), `cancelled through the API (${req.socket.remoteAddress ?? 'unknown client'})`));
+    } catch (err) {
+      sendManagerError(res, err, log);
+    }
+  });
+
+  app.get('/api/v1/benchmarks/:id/result', (req, res) => {
+    try {
+      res.json(manager.result(String(req.params.id)));
+    } catch (err) {
+      sendManagerError(res, err, log);
+    }
+  });
+
+  app.get('/api/v1/benchmarks/:id/report', (req, res) => {
+    try {
+      const html = manager.report(String(req.params.id));
+      res.set('content-type', 'text/html; charset=utf-8').set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:").send(html);
+    } catch (err) {
+      sendManagerError(res, err, log);
+    }
+  });
+
+  app.get('/api/v1/scenarios', (_req, res) => {
+    res.json(manager.catalog);
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    try {
+      const text = await registry.metrics();
+      res.set('content-type', registry.contentType).send(text);
+    } catch (err) {
+      sendError(res, 500, `metrics unavailable: ${(err as Error).message}`);
+    }
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json(deps.health());
+  });
+
+  app.use((_req: Request, res: Response) => sendError(res, 404, 'no such route'));
+
+  // Body parser errors (too large, malformed JSON) and anything unexpected: a JSON error, never a stack trace.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.too.large') return sendError(res, 413, `the body is larger than ${config.bodyLimitBytes} bytes`);
+    if (e.type === 'entity.parse.failed') return sendError(res, 400, 'the body is not valid JSON', [`(document): ${e.message ?? 'parse error'}`]);
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendError(res, 415, e.message ?? 'unsupported encoding');
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, e.message ?? 'bad request');
+    log.error('API request failed', { err });
+    return sendError(res, 500, 'internal error');
+  });
+  return app;
+}
+
+/** Starts the API; resolves with the server and the bound port. */
+export async function startApi(deps: ApiDeps): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+  const app = createApiApp(deps);
+  const server = http.createServer(app);
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.config.port, deps.config.bindAddress, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      }),
+  };
+}

@@ -1,0 +1,137 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { startApi } from './api/server';
+import { loadCatalog } from './catalog/catalog';
+import { ControlClient } from './clients/control';
+import { GeneratorsClient } from './clients/generators';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import type { ValidationServiceConfig } from './config';
+import type { ScenarioCatalog } from './contracts';
+import { createLogger, type Logger } from './log';
+import { RunManager } from './runner/manager';
+import { DirectSource } from './sources/direct';
+import type { KpiSource } from './sources/kpis';
+import { PrometheusSource } from './sources/prometheus';
+import { RunStore } from './store/store';
+
+/** The KPI source the configuration asks for: Prometheus when PROMETHEUS_URL is set, a direct scrape otherwise. */
+export function createKpiSource(config: ValidationServiceConfig): KpiSource {
+  const timeoutMs = config.sources.timeoutSeconds * 1000;
+  if (config.sources.prometheusUrl) return new PrometheusSource({ url: config.sources.prometheusUrl, selector: config.sources.prometheusSelector, timeoutMs });
+  return new DirectSource({ coreUrl: config.sources.coreUrl, observerUrl: config.sources.observerUrl, timeoutMs });
+}
+
+/** Store, catalog, clients and the run manager: what both the service and the CLI run on. */
+export interface ValidationCore {
+  store: RunStore;
+  catalog: ScenarioCatalog;
+  source: KpiSource;
+  manager: RunManager;
+  recovered: number;
+}
+
+export function openValidationCore(
+  config: ValidationServiceConfig,
+  opts: { log: Logger; origin: 'api' | 'cli'; clock?: Clock; source?: KpiSource; onFinished?: ConstructorParameters<typeof RunManager>[0]['onFinished'] },
+): ValidationCore {
+  const catalog = loadCatalog(config.catalogPath);
+  const store = RunStore.open(config.dbPath);
+  const source = opts.source ?? createKpiSource(config);
+  const generators = new GeneratorsClient(config.sources.generatorsUrl, config.token, config.sources.timeoutSeconds * 1000);
+  const manager = new RunManager({
+    config,
+    store,
+    catalog,
+    source,
+    generators,
+    control: config.sources.controlUrl ? new ControlClient(config.sources.controlUrl, config.sources.timeoutSeconds * 1000) : undefined,
+    log: opts.log.child({ component: 'runs' }),
+    clock: opts.clock,
+    origin: opts.origin,
+    onFinished: opts.onFinished,
+  });
+  const recovered = manager.recover();
+  if (recovered.some((r) => r.lifecycle === 'running')) {
+    // The dead run's load may still be running on the generators: stop it (best effort, in the background).
+    generators.stop().catch((err: unknown) => opts.log.warn('could not stop the load of a run left in flight', { err }));
+  }
+  return { store, catalog, source, manager, recovered: recovered.length };
+}
+
+export interface ValidationService {
+  port: number;
+  manager: RunManager;
+  store: RunStore;
+  recovered: number;
+  stop(reason?: string): Promise<void>;
+}
+
+export interface ValidationServiceDeps {
+  clock?: Clock;
+  log?: Logger;
+  /** Replaces the KPI source (tests). */
+  source?: KpiSource;
+  /** Adds the Node.js process metrics to /metrics (default true). */
+  processMetrics?: boolean;
+}
+
+/** Opens the store (marking runs left in flight as failed), loads the catalog and starts the benchmark API. */
+export async function startValidationService(config: ValidationServiceConfig, deps: ValidationServiceDeps = {}): Promise<ValidationService> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? createLogger({ level: config.logLevel, fields: { service: 'phoenix-validation' } });
+  const registry = new Registry();
+  if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  const finished = new Counter({ name: 'phoenix_validation_runs_total', help: 'Benchmark runs that reached a final state, by state and verdict.', labelNames: ['state', 'passed'], registers: [registry] });
+  const core = openValidationCore(config, {
+    log,
+    origin: 'api',
+    clock,
+    source: deps.source,
+    onFinished: (r) => finished.inc({ state: r.state, passed: r.passed === undefined ? 'n/a' : String(r.passed) }),
+  });
+  const { manager, store } = core;
+  const started = clock.now();
+  new Gauge({
+    name: 'phoenix_validation_run_in_flight',
+    help: '1 while a benchmark run of this service is pending, running or analyzing.',
+    registers: [registry],
+    collect() {
+      this.set(manager.inFlightId() ? 1 : 0);
+    },
+  });
+  let api: Awaited<ReturnType<typeof startApi>>;
+  try {
+    api = await startApi({
+      config: config.api,
+      manager,
+      registry,
+      log: log.child({ component: 'api' }),
+      health: () => {
+        const id = manager.inFlightId();
+        const h = {
+          status: 'ok' as const,
+          busy: id !== undefined,
+          uptime_seconds: (clock.now() - started) / 1000,
+          scenarios: core.catalog.scenarios.length,
+          data_source: core.source.kind,
+          recovered_runs: core.recovered,
+        };
+        return id ? { ...h, run_id: id } : h;
+      },
+    });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  return {
+    port: api.port,
+    manager,
+    store,
+    recovered: core.recovered,
+    async stop(reason = 'phoenix-validation stopped while the run was in flight') {
+      await manager.shutdown(reason);
+      await api.close();
+      store.close();
+    },
+  };
+}
