@@ -1,107 +1,289 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm start`: runs the Phoenix services as supervised local processes on loopback with the
- * default ports (every port and path can be changed through the environment, see README).
- * Prints the endpoints, restarts a crashed child with exponential backoff, and on Ctrl-C / SIGTERM
- * stops every child (SIGTERM, then SIGKILL after 10 s) before exiting.
+ * `npm start`: runs the Phoenix stack (phoenix-core, phoenix-control, phoenix-generators on the `steady`
+ * profile, phoenix-validation when built) as supervised local processes on loopback with the default ports
+ * and one shared control file. No Docker, no Prometheus: SQLite files and the control file live in the data
+ * directory.
+ *
+ * - Settings: environments/<PHOENIX_ENV>.env (development by default; production, ci), under the shell's
+ *   environment (a variable set in the shell wins). Every port and path can be changed that way (README).
+ * - Start: in dependency order, each service waited for on its health endpoint; the endpoints are printed
+ *   once a service is healthy, then `[phoenix] ready: ...`.
+ * - A crashed child is restarted with exponential backoff (0.5 s doubling up to 30 s; reset after 30 s of life).
+ * - Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every child, SIGKILL after PHOENIX_STOP_TIMEOUT_SECONDS (10);
+ *   a second Ctrl-C kills at once. The services write their files atomically (control file: temp + rename;
+ *   SQLite: WAL), so a stop never leaves a half-written file. Each child also watches an IPC channel to this
+ *   supervisor (scripts/lib/exit-with-parent.js) and stops by itself if the supervisor dies: no orphans.
+ *
+ * Exit codes: 0 after a clean stop, 1 when a child had to be killed, 2 for a configuration error.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const dataDir = path.resolve(root, process.env.PHOENIX_DATA_DIR || 'data');
-fs.mkdirSync(dataDir, { recursive: true });
-const env = {
-  ...process.env,
-  PHOENIX_DATA_DIR: dataDir,
-  PHOENIX_CONTROL_FILE: process.env.PHOENIX_CONTROL_FILE || path.join(dataDir, 'optimization_mode.yaml'),
+const log = (msg) => console.log(`[phoenix] ${msg}`);
+const fail = (msg) => {
+  console.error(`[phoenix] ${msg}`);
+  process.exit(2);
 };
-const port = (name, def) => env[name] || String(def);
-const host = env.PHOENIX_BIND_ADDRESS || '127.0.0.1';
 
-/** The services, in start order; a module whose build output is missing is skipped with a note. */
-const services = [
+// --- settings: environments/<name>.env under the shell's environment --------------------------------------
+
+/** Parses an env file: KEY=value lines, whole-line # comments; the same subset docker compose reads. */
+function parseEnvFile(file) {
+  const vars = {};
+  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+  lines.forEach((line, i) => {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) return;
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(t);
+    if (!m) fail(`${path.relative(root, file)}:${i + 1}: expected KEY=value, got ${JSON.stringify(line)}`);
+    vars[m[1]] = m[2];
+  });
+  return vars;
+}
+
+const envName = process.env.PHOENIX_ENV || 'development';
+if (!/^[A-Za-z0-9_-]+$/.test(envName)) fail(`PHOENIX_ENV: not an environment name: ${JSON.stringify(envName)}`);
+const envFile = path.join(root, 'environments', `${envName}.env`);
+if (!fs.existsSync(envFile)) {
+  const known = fs.existsSync(path.join(root, 'environments'))
+    ? fs.readdirSync(path.join(root, 'environments')).filter((f) => f.endsWith('.env')).map((f) => f.slice(0, -4))
+    : [];
+  fail(`PHOENIX_ENV=${envName}: ${path.relative(root, envFile)} does not exist (known: ${known.join(', ') || 'none'})`);
+}
+const fileVars = parseEnvFile(envFile);
+/** The merged environment; an empty value means unset (removed before a child sees it). */
+const env = { ...fileVars, ...process.env, PHOENIX_ENV: envName };
+
+if (envName === 'production' && /CHANGE_ME/.test(env.PHOENIX_API_TOKEN || '')) {
+  fail('PHOENIX_API_TOKEN is still the placeholder of environments/production.env: set a real token in the environment');
+}
+
+const dataDir = path.resolve(root, env.PHOENIX_DATA_DIR || 'data');
+fs.mkdirSync(dataDir, { recursive: true });
+env.PHOENIX_DATA_DIR = dataDir;
+env.PHOENIX_CONTROL_FILE = env.PHOENIX_CONTROL_FILE ? path.resolve(root, env.PHOENIX_CONTROL_FILE) : path.join(dataDir, 'optimization_mode.yaml');
+
+const bind = env.PHOENIX_BIND_ADDRESS || '127.0.0.1';
+/** Where a client on this machine reaches a listener bound to `bind`. */
+const local = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
+const port = (name, def) => (env[name] ? String(env[name]) : String(def));
+const p = {
+  grpc: port('PHOENIX_OTLP_GRPC_PORT', 4317),
+  http: port('PHOENIX_OTLP_HTTP_PORT', 4318),
+  full: port('PHOENIX_FULL_FIDELITY_PORT', 8888),
+  optimized: port('PHOENIX_OPTIMIZED_PORT', 8889),
+  topk: port('PHOENIX_EXPERIMENTAL_TOPK_PORT', 8890),
+  observatory: port('PHOENIX_OBSERVATORY_PORT', 8891),
+  active: port('PHOENIX_ACTIVE_PORT', 8892),
+  health: port('PHOENIX_HEALTH_PORT', 13133),
+  observer: port('PHOENIX_OBSERVER_PORT', 9888),
+  control: port('PHOENIX_CONTROL_API_PORT', 8080),
+  generators: port('PHOENIX_GENERATORS_PORT', 8082),
+  validation: port('PHOENIX_VALIDATION_PORT', 8083),
+};
+const url = (portNumber, pathname = '') => `http://${local}:${portNumber}${pathname}`;
+
+// Where the services find each other (unless set): they follow the ports above.
+const coreUrl = env.PHOENIX_CORE_URL || url(p.observatory);
+const controlUrl = env.PHOENIX_CONTROL_URL || url(p.control);
+const generatorsUrl = env.PHOENIX_GENERATORS_URL || url(p.generators);
+
+/** The services, in start order (each waits for the previous one to be healthy). */
+const allServices = [
   {
     name: 'phoenix-core',
     script: 'modules/phoenix-core/dist/main.js',
+    health: [url(p.health, '/health')],
     endpoints: [
-      `OTLP/gRPC            ${host}:${port('PHOENIX_OTLP_GRPC_PORT', 4317)}`,
-      `OTLP/HTTP            http://${host}:${port('PHOENIX_OTLP_HTTP_PORT', 4318)}/v1/metrics`,
-      `full_fidelity        http://${host}:${port('PHOENIX_FULL_FIDELITY_PORT', 8888)}/metrics`,
-      `optimized            http://${host}:${port('PHOENIX_OPTIMIZED_PORT', 8889)}/metrics`,
-      `experimental_topk    http://${host}:${port('PHOENIX_EXPERIMENTAL_TOPK_PORT', 8890)}/metrics`,
-      `observatory          http://${host}:${port('PHOENIX_OBSERVATORY_PORT', 8891)}/metrics`,
-      `active output        http://${host}:${port('PHOENIX_ACTIVE_PORT', 8892)}/metrics`,
-      `health               http://${host}:${port('PHOENIX_HEALTH_PORT', 13133)}/health`,
+      `OTLP/gRPC            ${local}:${p.grpc}`,
+      `OTLP/HTTP            ${url(p.http, '/v1/metrics')}`,
+      `full_fidelity        ${url(p.full, '/metrics')}`,
+      `optimized            ${url(p.optimized, '/metrics')}`,
+      `experimental_topk    ${url(p.topk, '/metrics')}`,
+      `observatory          ${url(p.observatory, '/metrics')}`,
+      `active output        ${url(p.active, '/metrics')}`,
+      `health               ${url(p.health, '/health')}`,
     ],
   },
   {
     name: 'phoenix-control',
     script: 'modules/phoenix-control/dist/main.js',
+    env: { PHOENIX_CORE_URL: coreUrl },
+    health: [url(p.control, '/health'), url(p.observer, '/health')],
     endpoints: [
-      `observer             http://${host}:${port('PHOENIX_OBSERVER_PORT', 9888)}/metrics`,
-      `control API          http://${host}:${port('PHOENIX_CONTROL_API_PORT', 8080)}/api/v1/status`,
+      `observer             ${url(p.observer, '/metrics')}`,
+      `control API          ${url(p.control, '/api/v1/status')}`,
     ],
   },
   {
     name: 'phoenix-generators',
     script: 'modules/phoenix-generators/dist/main.js',
-    // the generators start the `steady` profile unless told otherwise (empty: stay idle until the API is used)
-    env: { PHOENIX_GENERATORS_SCENARIO: process.env.PHOENIX_GENERATORS_SCENARIO ?? 'steady' },
-    endpoints: [`load control API     http://${host}:${port('PHOENIX_GENERATORS_PORT', 8082)}/api/v1/load`],
+    // the `steady` profile unless the environment says otherwise (empty: idle until the API is used)
+    env: {
+      PHOENIX_GENERATORS_SCENARIO: env.PHOENIX_GENERATORS_SCENARIO ?? 'steady',
+      OTEL_EXPORTER_OTLP_ENDPOINT: env.OTEL_EXPORTER_OTLP_ENDPOINT || url(p.grpc),
+    },
+    health: [url(p.generators, '/health')],
+    endpoints: [`load control API     ${url(p.generators, '/api/v1/load')}`],
   },
-].filter((s) => {
+  {
+    name: 'phoenix-validation',
+    script: 'modules/phoenix-validation/dist/main.js',
+    env: {
+      PHOENIX_CORE_URL: coreUrl,
+      PHOENIX_CONTROL_URL: controlUrl,
+      PHOENIX_GENERATORS_URL: generatorsUrl,
+      PHOENIX_OBSERVER_URL: env.PHOENIX_OBSERVER_URL ?? url(p.observer),
+    },
+    health: [url(p.validation, '/health')],
+    endpoints: [`benchmark API        ${url(p.validation, '/api/v1/benchmarks')}`],
+  },
+];
+
+const only = env.PHOENIX_START_ONLY ? new Set(env.PHOENIX_START_ONLY.split(',').map((s) => s.trim())) : undefined;
+if (only) {
+  const unknown = [...only].filter((n) => !allServices.some((s) => s.name === n));
+  if (unknown.length > 0) fail(`PHOENIX_START_ONLY: unknown service(s) ${unknown.join(', ')} (known: ${allServices.map((s) => s.name).join(', ')})`);
+}
+const services = allServices.filter((s) => {
+  if (only && !only.has(s.name)) return false;
   if (fs.existsSync(path.join(root, s.script))) return true;
-  if (process.env.PHOENIX_START_ONLY === undefined) console.log(`[phoenix] ${s.name}: not built (${s.script} missing), skipped`);
+  log(`${s.name}: not built (${s.script} missing), skipped`);
   return false;
 });
+if (services.length === 0) fail('nothing to run: build first (npm run build)');
 
-const only = process.env.PHOENIX_START_ONLY ? new Set(process.env.PHOENIX_START_ONLY.split(',')) : undefined;
+// --- supervision -------------------------------------------------------------------------------------------
+
+const stopTimeoutMs = Math.max(1, Number(env.PHOENIX_STOP_TIMEOUT_SECONDS || 10)) * 1000;
+const healthTimeoutMs = Math.max(1, Number(env.PHOENIX_START_TIMEOUT_SECONDS || 60)) * 1000;
+const preload = path.join(__dirname, 'lib', 'exit-with-parent.js');
+/** name -> { child, startedAt } of the running children. */
 const running = new Map();
+const restartTimers = new Set();
 let stopping = false;
+let killedAny = false;
+
+function childEnv(svc) {
+  const e = { ...env, ...(svc.env || {}) };
+  for (const k of Object.keys(e)) if (e[k] === '' || e[k] === undefined) delete e[k];
+  return e;
+}
+
+async function healthy(urls) {
+  for (const u of urls) {
+    const res = await fetch(u, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+    if (!res) return false;
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status !== 200) return false;
+  }
+  return true;
+}
+
+/** Resolves true once every health URL answers 200, false on timeout, stop, or if the child exits. */
+async function waitHealthy(svc, child) {
+  const deadline = Date.now() + healthTimeoutMs;
+  while (!stopping && Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) return false;
+    if (await healthy(svc.health)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
 
 function start(svc, attempt = 0) {
-  const childEnv = { ...env, ...(svc.env || {}) };
-  if (childEnv.PHOENIX_GENERATORS_SCENARIO === '') delete childEnv.PHOENIX_GENERATORS_SCENARIO;
-  const child = spawn(process.execPath, [path.join(root, svc.script)], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
-  const startedAt = Date.now();
-  running.set(svc.name, child);
-  child.on('exit', (code, signal) => {
-    running.delete(svc.name);
-    if (stopping) return;
-    const healthy = Date.now() - startedAt > 30_000;
-    const next = healthy ? 0 : attempt + 1;
-    const delay = Math.min(30_000, 500 * 2 ** Math.min(next, 6));
-    console.log(`[phoenix] ${svc.name} exited (${code ?? signal}); restarting in ${delay} ms`);
-    setTimeout(() => !stopping && start(svc, next), delay).unref();
+  const child = spawn(process.execPath, ['--require', preload, path.join(root, svc.script)], {
+    cwd: root,
+    env: childEnv(svc),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const startedAt = Date.now();
+  running.set(svc.name, { child, startedAt });
+  log(`${svc.name} started (pid ${child.pid})`);
+  child.on('error', (err) => log(`${svc.name}: ${err.message}`));
+  child.on('exit', (code, signal) => {
+    if (running.get(svc.name)?.child === child) running.delete(svc.name);
+    if (stopping) {
+      log(`${svc.name} stopped (${code ?? signal})`);
+      return;
+    }
+    const next = Date.now() - startedAt > 30_000 ? 0 : attempt + 1;
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(Math.max(next - 1, 0), 6));
+    log(`${svc.name} exited (${code ?? signal}); restarting in ${delay} ms`);
+    const timer = setTimeout(() => {
+      restartTimers.delete(timer);
+      if (stopping) return;
+      const again = start(svc, next);
+      void waitHealthy(svc, again).then((ok) => ok && !stopping && log(`${svc.name} healthy again`));
+    }, delay);
+    restartTimers.add(timer);
+  });
+  return child;
 }
 
 function stop(signal) {
-  if (stopping) return;
+  if (stopping) {
+    // a second Ctrl-C: do not wait any longer
+    log(`${signal} again: killing ${[...running.keys()].join(', ') || 'nothing'}`);
+    killedAny = killedAny || running.size > 0;
+    for (const { child } of running.values()) child.kill('SIGKILL');
+    return;
+  }
   stopping = true;
-  console.log(`[phoenix] ${signal}: stopping ${[...running.keys()].join(', ') || 'nothing'}`);
-  for (const child of running.values()) child.kill('SIGTERM');
+  for (const t of restartTimers) clearTimeout(t);
+  restartTimers.clear();
+  log(`${signal}: stopping ${[...running.keys()].reverse().join(', ') || 'nothing'}`);
+  // dependants first; they all get the signal at once and each shuts down on its own
+  for (const { child } of [...running.values()].reverse()) child.kill('SIGTERM');
   const deadline = setTimeout(() => {
-    for (const child of running.values()) child.kill('SIGKILL');
-  }, 10_000);
+    if (running.size > 0) {
+      log(`still running after ${stopTimeoutMs} ms: killing ${[...running.keys()].join(', ')}`);
+      killedAny = true;
+    }
+    for (const { child } of running.values()) child.kill('SIGKILL');
+  }, stopTimeoutMs);
   const check = setInterval(() => {
     if (running.size === 0) {
       clearInterval(check);
       clearTimeout(deadline);
-      process.exit(0);
+      log(killedAny ? 'stopped (some services had to be killed)' : 'stopped');
+      process.exit(killedAny ? 1 : 0);
     }
   }, 50);
 }
 
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGHUP', () => stop('SIGHUP'));
+// last resort (an exception in this script): never leave children behind
+process.on('exit', () => {
+  for (const { child } of running.values()) child.kill('SIGKILL');
+});
 
-console.log(`[phoenix] data directory ${dataDir}; control file ${env.PHOENIX_CONTROL_FILE}`);
-for (const svc of services) {
-  if (only && !only.has(svc.name)) continue;
-  start(svc);
-  for (const e of svc.endpoints) console.log(`[phoenix]   ${svc.name.padEnd(20)} ${e}`);
+async function main() {
+  log(`environment ${envName} (${path.relative(root, envFile)}); data directory ${dataDir}; control file ${env.PHOENIX_CONTROL_FILE}`);
+  const up = [];
+  for (const svc of services) {
+    if (stopping) return;
+    const child = start(svc);
+    if (await waitHealthy(svc, child)) {
+      up.push(svc.name);
+      log(`${svc.name} healthy`);
+      for (const e of svc.endpoints) log(`  ${svc.name.padEnd(20)} ${e}`);
+    } else if (!stopping) {
+      log(`${svc.name} did not become healthy within ${healthTimeoutMs} ms (${svc.health.join(', ')}); continuing, it is supervised`);
+    }
+  }
+  if (stopping) return;
+  log(`ready: ${up.length}/${services.length} services healthy (${up.join(', ')}); Ctrl-C stops them`);
+  if (env.PHOENIX_API_TOKEN) log('mutating REST routes need "Authorization: Bearer $PHOENIX_API_TOKEN" (see the env file)');
 }
+
+main().catch((err) => {
+  console.error(err);
+  stop('error');
+});
