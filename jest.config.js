@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@phoenix/contracts$': '<rootDir>/contracts/src/index.ts',
+    '^@phoenix/runtime$': '<rootDir>/modules/phoenix-runtime/src/index.ts',
     '^@phoenix/testkit$': '<rootDir>/modules/phoenix-testkit/src/index.ts',
   },
   testTimeout: 60000,

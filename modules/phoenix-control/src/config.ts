@@ -4,7 +4,7 @@ import { defaultApiConfig, validateApiConfig, type ApiConfig } from './api/confi
 import { validateControlFileWriterConfig, type ControlFileWriterConfig } from './controlFileWriter/writer';
 import { defaultControllerConfig, validateControllerConfig, type ControllerConfig } from './controller/controller';
 import { defaultHistoryConfig, validateHistoryConfig, type HistoryConfig } from './history/store';
-import { isLogLevel, type LogLevel } from './log';
+import { isLogLevel, type LogLevel } from '@phoenix/runtime';
 import { defaultObserverConfig, validateObserverConfig, type ObserverConfig } from './observer/config';
 
 /** Everything phoenix-control needs, one section per component. */

@@ -1,5 +1,5 @@
-export * from './clock';
-export * from './log';
+export * from '@phoenix/runtime';
+export * from '@phoenix/runtime';
 export * from './config';
 export * from './service';
 export * from './actuator/actuator';

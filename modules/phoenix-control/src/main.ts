@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { loadConfig } from './config';
-import { createLogger } from './log';
+import { createLogger } from '@phoenix/runtime';
 import { startControlService, type ControlService } from './service';
 
 /** phoenix-control: environment -> config -> observer, actuator, control API. SIGTERM/SIGINT stop it cleanly. */

@@ -1,12 +1,12 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startApi } from './api/server';
-import type { Clock } from './clock';
-import { systemClock } from './clock';
+import type { Clock } from '@phoenix/runtime';
+import { systemClock } from '@phoenix/runtime';
 import type { ControlServiceConfig } from './config';
 import { ControlFileWriter } from './controlFileWriter/writer';
 import { Controller } from './controller/controller';
 import { HistoryStore } from './history/store';
-import { createLogger, type Logger } from './log';
+import { createLogger, type Logger } from '@phoenix/runtime';
 import { Observer, type KpiSource } from './observer/observer';
 
 export interface ControlService {

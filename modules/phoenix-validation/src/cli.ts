@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { BenchmarkResult, BenchmarkRun } from './contracts';
 import { preservationScore } from './analyzers/ratios';
 import { loadConfig } from './config';
-import { createLogger } from './log';
+import { createLogger } from '@phoenix/runtime';
 import { openValidationCore } from './service';
 import { startLocalStack, type LocalStack } from './stack/localStack';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { defaultApiConfig, validateApiConfig, type ApiConfig } from './api/config';
 import { defaultCatalogPath, defaultProfilesDir } from './catalog/catalog';
-import { ConfigErrors } from './configUtil';
-import { isLogLevel, type LogLevel } from './log';
+import { ConfigErrors } from '@phoenix/runtime';
+import { isLogLevel, type LogLevel } from '@phoenix/runtime';
 
 /** Where the stack is and how to read it. */
 export interface SourcesConfig {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { loadConfig } from './config';
-import { createLogger } from './log';
+import { createLogger } from '@phoenix/runtime';
 import { startValidationService, type ValidationService } from './service';
 
 /** phoenix-validation: environment -> config -> run store, catalog, benchmark API. SIGTERM/SIGINT stop it cleanly. */

@@ -1,4 +1,4 @@
-import { ManualClock } from '../clock';
+import { ManualClock } from '@phoenix/runtime';
 import type { ControlKpis } from '../contracts';
 import { Actuator, type KpiReading, type Setting } from './actuator';
 import { defaultActuatorConfig, validateActuatorConfig, type ActuatorConfig } from './config';

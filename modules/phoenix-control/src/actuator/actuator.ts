@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '@phoenix/runtime';
 import type { ControlKpis, Mode } from '../contracts';
 import type { ActuatorConfig } from './config';
 import { Pid, type PidTerms } from './pid';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ManualClock } from '../clock';
+import { ManualClock } from '@phoenix/runtime';
 import type { ControlKpis } from '../contracts';
 import { Actuator, optionIndex, type Decision, type Setting } from './actuator';
 import { defaultActuatorConfig, type ActuatorConfig } from './config';

@@ -1,4 +1,4 @@
-import { ConfigErrors } from '../configUtil';
+import { ConfigErrors } from '@phoenix/runtime';
 import { defaultPidConfig, validatePidConfig, type PidConfig } from './pid';
 
 /** Configuration of the decision logic. Env names are in the README. */

@@ -1,4 +1,4 @@
-import { ConfigErrors } from '../configUtil';
+import { ConfigErrors } from '@phoenix/runtime';
 
 /** Gains and limits of the PID loop (units: error is a ratio, time in seconds). */
 export interface PidConfig {

@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { Counter, type Registry } from 'prom-client';
-import { isLoopback } from '../configUtil';
+import { isLoopback } from '@phoenix/runtime';
 import type { ControlError } from '../contracts';
 import { validateControlOverrideRequest } from '../contracts';
 import type { Controller } from '../controller/controller';
 import type { HistoryStore } from '../history/store';
-import type { Logger } from '../log';
+import type { Logger } from '@phoenix/runtime';
 import type { ApiConfig } from './config';
 
 export interface ApiDeps {

@@ -4,11 +4,11 @@ import { findSamples, parsePrometheusText } from '@phoenix/testkit';
 import { Registry } from 'prom-client';
 import { FakeKpis, readControlFile, tmpDir } from '../../test/helpers';
 import { defaultActuatorConfig } from '../actuator/config';
-import { ManualClock } from '../clock';
+import { ManualClock } from '@phoenix/runtime';
 import { validateControlStatus } from '../contracts';
 import { ControlFileWriter } from '../controlFileWriter/writer';
 import { HistoryStore } from '../history/store';
-import { memoryLogger } from '../log';
+import { memoryLogger } from '@phoenix/runtime';
 import { Controller } from './controller';
 
 function setup(dir = tmpDir()) {

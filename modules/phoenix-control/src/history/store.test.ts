@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { validateControlHistory } from '../contracts';
-import { silentLogger } from '../log';
+import { silentLogger } from '@phoenix/runtime';
 import { HistoryStore, validateHistoryConfig, type NewHistoryEntry } from './store';
 
 const entry = (over: Partial<NewHistoryEntry> = {}): NewHistoryEntry => ({

@@ -1,4 +1,4 @@
-import { ConfigErrors } from '../configUtil';
+import { ConfigErrors } from '@phoenix/runtime';
 
 export interface ObserverConfig {
   /** Base URL of the core's observatory; `${coreUrl}/metrics` is scraped (PHOENIX_CORE_URL). */

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import { findSamples, freePorts, parsePrometheusText } from '@phoenix/testkit';
 import { Registry } from 'prom-client';
-import { ManualClock } from '../clock';
+import { ManualClock } from '@phoenix/runtime';
 import { validateControlStatus } from '../contracts';
-import { silentLogger } from '../log';
+import { silentLogger } from '@phoenix/runtime';
 import { defaultObserverConfig, validateObserverConfig, type ObserverConfig } from './config';
 import { parseExposition } from './exposition';
 import { Observer } from './observer';

@@ -6,7 +6,7 @@ import { tmpDir } from '../../test/helpers';
 import { call, documented, seen } from '../../test/openapi';
 import { loadConfig, type ValidationServiceConfig } from '../config';
 import type { BenchmarkResult, BenchmarkRun, ValidationBenchmarkList, ValidationError, ValidationHealth } from '../contracts';
-import { silentLogger } from '../log';
+import { silentLogger } from '@phoenix/runtime';
 import { startValidationService, type ValidationService } from '../service';
 import { RunStore } from '../store/store';
 

@@ -1,4 +1,4 @@
-import { ConfigErrors, isLoopback } from '../configUtil';
+import { ConfigErrors, isLoopback } from '@phoenix/runtime';
 
 export interface ApiConfig {
   /** PHOENIX_VALIDATION_PORT. */

@@ -9,7 +9,7 @@ import { call } from '../../test/openapi';
 import { loadCatalog, defaultCatalogPath } from '../catalog/catalog';
 import { GeneratorsClient } from '../clients/generators';
 import { loadConfig } from '../config';
-import { silentLogger } from '../log';
+import { silentLogger } from '@phoenix/runtime';
 import { RunManager } from '../runner/manager';
 import { DirectSource } from '../sources/direct';
 import { RunStore } from '../store/store';

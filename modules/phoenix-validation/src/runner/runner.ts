@@ -15,7 +15,7 @@ import { loadSteps, nextBoundaryAfter, peakProcessesPerHost, profileDuration, sc
 import type { ControlClient } from '../clients/control';
 import type { GeneratorsClient } from '../clients/generators';
 import type { ValidationServiceConfig } from '../config';
-import type { Logger } from '../log';
+import type { Logger } from '@phoenix/runtime';
 import type { KpiReading, KpiSource } from '../sources/kpis';
 import { Prober } from '../sources/probes';
 import { LoadDriver } from './loadDriver';
