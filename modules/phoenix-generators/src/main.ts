@@ -49,7 +49,8 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    await generator.startScenario(profile);
+    // the boot load of a running stack repeats until it is changed or stopped through the API
+    await generator.startScenario(profile, { loop: true });
   }
   let stopping = false;
   const shutdown = (signal: string): void => {
