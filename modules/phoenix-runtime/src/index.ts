@@ -1,3 +1,4 @@
 export * from './clock';
 export * from './log';
 export * from './configUtil';
+export * from './apiGuards';

@@ -1,10 +1,8 @@
-import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
-import { Counter, type Registry } from 'prom-client';
-import { isLoopback } from '@phoenix/runtime';
+import type { Registry } from 'prom-client';
+import { installApiGuards } from '@phoenix/runtime';
 import type { ControlError } from '../contracts';
 import { validateControlOverrideRequest } from '../contracts';
 import type { Controller } from '../controller/controller';
@@ -25,14 +23,6 @@ function sendError(res: Response, status: number, error: string, details?: strin
   res.status(status).json(body);
 }
 
-function tokenMatches(expected: string, header: string | undefined): boolean {
-  if (!header) return false;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) return false;
-  const a = crypto.createHash('sha256').update(m[1]).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
-}
 
 /** The control REST API (OpenAPI: contracts/openapi/control.openapi.yaml). */
 export function createApiApp(deps: ApiDeps): express.Express {
@@ -40,49 +30,17 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const requests = new Counter({
-    name: 'phoenix_control_api_requests_total',
-    help: 'Control API requests by route, method and status code.',
-    labelNames: ['route', 'method', 'status'],
-    registers: [registry],
+  const { authorize, limiter, requireJson, json } = installApiGuards(app, {
+    metricName: 'phoenix_control_api_requests_total',
+    metricHelp: 'Control API requests by route, method and status code.',
+    realm: 'phoenix-control',
+    token: config.token,
+    allowInsecure: config.allowInsecure,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    bodyLimitBytes: config.bodyLimitBytes,
+    registry,
+    sendError: (res, status, error) => sendError(res, status, error),
   });
-  app.use((req, res, next) => {
-    res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      requests.inc({ route, method: req.method, status: String(res.statusCode) });
-    });
-    next();
-  });
-
-  const authorize = (req: Request, res: Response, next: NextFunction): void => {
-    if (config.token) {
-      if (!tokenMatches(config.token, req.get('authorization'))) {
-        res.set('WWW-Authenticate', 'Bearer realm="phoenix-control"');
-        sendError(res, 401, 'missing or wrong bearer token (Authorization: Bearer <PHOENIX_API_TOKEN>)');
-        return;
-      }
-    } else if (!config.allowInsecure && !isLoopback(req.socket.remoteAddress)) {
-      sendError(res, 403, 'no PHOENIX_API_TOKEN is configured: mutating routes only accept loopback clients');
-      return;
-    }
-    next();
-  };
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.rateLimitPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => sendError(res, 429, `rate limit: at most ${config.rateLimitPerMinute} mutating requests per minute`),
-  });
-  const json = express.json({ limit: config.bodyLimitBytes, type: () => true });
-  const requireJson = (req: Request, res: Response, next: NextFunction): void => {
-    const type = req.get('content-type');
-    if (!type || !/^application\/(.+\+)?json\b/i.test(type)) {
-      sendError(res, 415, 'the body must be application/json');
-      return;
-    }
-    next();
-  };
 
   app.get('/api/v1/status', (_req, res) => {
     res.json(controller.status());

@@ -1,0 +1,85 @@
+import crypto from 'node:crypto';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { Counter, type Registry } from 'prom-client';
+import { isLoopback } from './configUtil';
+
+/** Compares a bearer token in constant time (hashes first, so lengths do not leak). */
+export function tokenMatches(expected: string, header: string | undefined): boolean {
+  if (!header) return false;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) return false;
+  const a = crypto.createHash('sha256').update(m[1]).digest();
+  const b = crypto.createHash('sha256').update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+export interface ApiGuardOptions {
+  /** `phoenix_<service>_api_requests_total` */
+  metricName: string;
+  metricHelp: string;
+  /** the realm of the WWW-Authenticate challenge */
+  realm: string;
+  token: string | undefined;
+  allowInsecure: boolean;
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  registry: Registry;
+  /** writes an error body in the service's contract shape */
+  sendError: (res: Response, status: number, error: string) => void;
+}
+
+export interface ApiGuards {
+  /** bearer token when one is set; otherwise loopback clients only (unless insecure is allowed) */
+  authorize: RequestHandler;
+  /** per-client rate limit of mutating routes */
+  limiter: RequestHandler;
+  /** 415 unless the body is JSON */
+  requireJson: RequestHandler;
+  /** parses the JSON body with the size limit */
+  json: RequestHandler;
+}
+
+/**
+ * The request plumbing every Phoenix REST API shares: counts requests by route, method and status
+ * on `app`, and returns the guards for mutating routes (auth, rate limit, JSON body).
+ */
+export function installApiGuards(app: express.Express, o: ApiGuardOptions): ApiGuards {
+  const requests = new Counter({ name: o.metricName, help: o.metricHelp, labelNames: ['route', 'method', 'status'], registers: [o.registry] });
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      requests.inc({ route, method: req.method, status: String(res.statusCode) });
+    });
+    next();
+  });
+  const authorize = (req: Request, res: Response, next: NextFunction): void => {
+    if (o.token) {
+      if (!tokenMatches(o.token, req.get('authorization'))) {
+        res.set('WWW-Authenticate', `Bearer realm="${o.realm}"`);
+        o.sendError(res, 401, 'missing or wrong bearer token (Authorization: Bearer <PHOENIX_API_TOKEN>)');
+        return;
+      }
+    } else if (!o.allowInsecure && !isLoopback(req.socket.remoteAddress)) {
+      o.sendError(res, 403, 'no PHOENIX_API_TOKEN is configured: mutating routes only accept loopback clients');
+      return;
+    }
+    next();
+  };
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: o.rateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => o.sendError(res, 429, `rate limit: at most ${o.rateLimitPerMinute} mutating requests per minute`),
+  });
+  const requireJson = (req: Request, res: Response, next: NextFunction): void => {
+    const type = req.get('content-type');
+    if (!type || !/^application\/(.+\+)?json\b/i.test(type)) {
+      o.sendError(res, 415, 'the body must be application/json');
+      return;
+    }
+    next();
+  };
+  return { authorize, limiter, requireJson, json: express.json({ limit: o.bodyLimitBytes, type: () => true }) };
+}
