@@ -128,91 +128,31 @@ function readMetric(r: ProtoReader, lazy: boolean): DecodedMetric {
         break;
       case 5: {
         expectWire(field, wt, LEN);
-        const points: NumberPoint[] = [];
-        const s = r.sub();
-        while (!s.eof()) {
-          const t = s.uint32();
-          if (t >>> 3 === 1) {
-            expectWire(1, t & 7, LEN);
-            points.push(readNumberPoint(s.sub(), lazy));
-          } else s.skip(t & 7);
-        }
-        metric = { name, description, unit, kind: 'gauge', points };
+        const d = readData(r.sub(), (s) => readNumberPoint(s, lazy));
+        metric = { name, description, unit, kind: 'gauge', points: d.points };
         break;
       }
       case 7: {
         expectWire(field, wt, LEN);
-        const points: NumberPoint[] = [];
-        let temporality = Temporality.Unspecified;
-        let monotonic = false;
-        const s = r.sub();
-        while (!s.eof()) {
-          const t = s.uint32();
-          const f = t >>> 3;
-          if (f === 1) {
-            expectWire(f, t & 7, LEN);
-            points.push(readNumberPoint(s.sub(), lazy));
-          } else if (f === 2) {
-            expectWire(f, t & 7, VARINT);
-            temporality = s.uint32() as Temporality;
-          } else if (f === 3) {
-            expectWire(f, t & 7, VARINT);
-            monotonic = s.bool();
-          } else s.skip(t & 7);
-        }
-        metric = { name, description, unit, kind: 'sum', temporality, monotonic, points };
+        const d = readData(r.sub(), (s) => readNumberPoint(s, lazy));
+        metric = { name, description, unit, kind: 'sum', temporality: d.temporality, monotonic: d.monotonic, points: d.points };
         break;
       }
       case 9: {
         expectWire(field, wt, LEN);
-        const points: HistogramPoint[] = [];
-        let temporality = Temporality.Unspecified;
-        const s = r.sub();
-        while (!s.eof()) {
-          const t = s.uint32();
-          const f = t >>> 3;
-          if (f === 1) {
-            expectWire(f, t & 7, LEN);
-            points.push(readHistogramPoint(s.sub()));
-          } else if (f === 2) {
-            expectWire(f, t & 7, VARINT);
-            temporality = s.uint32() as Temporality;
-          } else s.skip(t & 7);
-        }
-        metric = { name, description, unit, kind: 'histogram', temporality, points };
+        const d = readData(r.sub(), readHistogramPoint);
+        metric = { name, description, unit, kind: 'histogram', temporality: d.temporality, points: d.points };
         break;
       }
       case 10: {
         expectWire(field, wt, LEN);
-        const points: ExpHistogramPoint[] = [];
-        let temporality = Temporality.Unspecified;
-        const s = r.sub();
-        while (!s.eof()) {
-          const t = s.uint32();
-          const f = t >>> 3;
-          if (f === 1) {
-            expectWire(f, t & 7, LEN);
-            points.push(readExpHistogramPoint(s.sub()));
-          } else if (f === 2) {
-            expectWire(f, t & 7, VARINT);
-            temporality = s.uint32() as Temporality;
-          } else s.skip(t & 7);
-        }
-        metric = { name, description, unit, kind: 'exponential_histogram', temporality, points };
+        const d = readData(r.sub(), readExpHistogramPoint);
+        metric = { name, description, unit, kind: 'exponential_histogram', temporality: d.temporality, points: d.points };
         break;
       }
       case 11: {
         expectWire(field, wt, LEN);
-        const points: SummaryPoint[] = [];
-        const s = r.sub();
-        while (!s.eof()) {
-          const t = s.uint32();
-          if (t >>> 3 === 1) {
-            expectWire(1, t & 7, LEN);
-            points.push(readSummaryPoint(s.sub()));
-          } else s.skip(t & 7);
-        }
-        metric = { name, description, unit, kind: 'summary', points };
+        metric = { name, description, unit, kind: 'summary', points: readData(r.sub(), readSummaryPoint).points };
         break;
       }
       default:
@@ -225,6 +165,29 @@ function readMetric(r: ProtoReader, lazy: boolean): DecodedMetric {
   metric.description = description;
   metric.unit = unit;
   return metric;
+}
+
+/**
+ * Gauge, Sum, Histogram, ExponentialHistogram and Summary share one layout: data_points (1), then
+ * aggregation_temporality (2) and is_monotonic (3) where the message has them.
+ */
+function readData<P>(s: ProtoReader, readPoint: (r: ProtoReader) => P): { points: P[]; temporality: Temporality; monotonic: boolean } {
+  const points: P[] = [];
+  let temporality = Temporality.Unspecified;
+  let monotonic = false;
+  while (!s.eof()) {
+    const t = s.uint32();
+    const f = t >>> 3;
+    if (f === 1) {
+      expectWire(f, t & 7, LEN);
+      points.push(readPoint(s.sub()));
+    } else if (f === 2 && (t & 7) === VARINT) {
+      temporality = s.uint32() as Temporality;
+    } else if (f === 3 && (t & 7) === VARINT) {
+      monotonic = s.bool();
+    } else s.skip(t & 7); // includes fields 2/3 of Gauge and Summary, which define none
+  }
+  return { points, temporality, monotonic };
 }
 
 function readNumberPoint(r: ProtoReader, lazy: boolean): NumberPoint {
