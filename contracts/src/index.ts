@@ -6,3 +6,4 @@ export * from './generatorsValidators';
 export * from './generatorsOpenApi';
 export * from './validationValidators';
 export * from './validationOpenApi';
+export * from './loadProfileSchedule';

@@ -1,4 +1,6 @@
-import type { LoadProfile, LoadProfilePhase } from '../contracts';
+import { phaseMultiplier, profileDuration, type LoadProfile } from '../contracts';
+
+export { phaseMultiplier, profileDuration };
 
 /** The load a profile asks for at a point in scenario time (the same rules as phoenix-generators' schedule). */
 export interface LoadPoint {
@@ -12,24 +14,6 @@ export interface LoadPoint {
   churnRate: number;
   /** Every phase ran (only without loop; the last phase's end load holds). */
   completed: boolean;
-}
-
-/** Total duration of a profile's phases, in scenario seconds. */
-export function profileDuration(profile: LoadProfile): number {
-  return profile.phases.reduce((s, p) => s + p.duration_seconds, 0);
-}
-
-/** The multiplier of a phase `t` seconds after it started. */
-export function phaseMultiplier(phase: LoadProfilePhase, t: number): number {
-  if (phase.scale !== undefined) return phase.scale;
-  if (phase.ramp !== undefined) {
-    const f = Math.min(1, Math.max(0, t / phase.duration_seconds));
-    return phase.ramp.from + (phase.ramp.to - phase.ramp.from) * f;
-  }
-  if (phase.sine !== undefined) {
-    return Math.max(0, phase.sine.base + phase.sine.amplitude * Math.sin((2 * Math.PI * t) / phase.sine.period_seconds));
-  }
-  return 1;
 }
 
 /** Scales a host count (at least 1). */
