@@ -4,7 +4,7 @@ import { defaultApiConfig, validateApiConfig, type ApiConfig } from './api/confi
 import { validateControlFileWriterConfig, type ControlFileWriterConfig } from './controlFileWriter/writer';
 import { defaultControllerConfig, validateControllerConfig, type ControllerConfig } from './controller/controller';
 import { defaultHistoryConfig, validateHistoryConfig, type HistoryConfig } from './history/store';
-import { isLogLevel, type LogLevel } from '@phoenix/runtime';
+import { EnvReader, isLogLevel, type Env, type LogLevel } from '@phoenix/runtime';
 import { defaultObserverConfig, validateObserverConfig, type ObserverConfig } from './observer/config';
 
 /** Everything phoenix-control needs, one section per component. */
@@ -62,35 +62,6 @@ export const ENV: Record<string, string> = {
   'api.historyDefaultLimit': 'PHOENIX_CONTROL_HISTORY_DEFAULT_LIMIT',
   'api.historyMaxLimit': 'PHOENIX_CONTROL_HISTORY_MAX_LIMIT',
 };
-
-type Env = Record<string, string | undefined>;
-
-class EnvReader {
-  readonly errors: string[] = [];
-  constructor(private readonly env: Env) {}
-  str(name: string): string | undefined {
-    const v = this.env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  }
-  num(name: string, fallback: number): number {
-    const v = this.str(name);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n)) {
-      this.errors.push(`${name}: must be a number (got ${JSON.stringify(v)})`);
-      return fallback;
-    }
-    return n;
-  }
-  bool(name: string, fallback: boolean): boolean {
-    const v = this.str(name);
-    if (v === undefined) return fallback;
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    if (/^(0|false|no|off)$/i.test(v)) return false;
-    this.errors.push(`${name}: must be true or false (got ${JSON.stringify(v)})`);
-    return fallback;
-  }
-}
 
 /** Reads the environment (names in ENV and the README); `errors` name the variable or the config key. */
 export function loadConfig(env: Env = process.env): { config: ControlServiceConfig; errors: string[] } {

@@ -44,3 +44,44 @@ export function isLoopback(address: string | undefined): boolean {
   const a = address.replace(/^::ffff:/i, '').replace(/^\[|\]$/g, '');
   return a === 'localhost' || a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }
+
+/** An environment: variable name → value. */
+export type Env = Record<string, string | undefined>;
+
+/** Reads typed values from the environment, collecting errors that name the variable. */
+export class EnvReader {
+  readonly errors: string[] = [];
+  constructor(private readonly env: Env) {}
+  /** Trimmed value; undefined when unset or empty. */
+  str(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+  /** Set (even to empty: the empty string disables an optional URL). */
+  isSet(name: string): boolean {
+    return this.env[name] !== undefined;
+  }
+  num(name: string, fallback: number): number {
+    const v = this.str(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n)) {
+      this.errors.push(`${name}: must be a number (got ${JSON.stringify(v)})`);
+      return fallback;
+    }
+    return n;
+  }
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.str(name);
+    if (v === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    this.errors.push(`${name}: must be true or false (got ${JSON.stringify(v)})`);
+    return fallback;
+  }
+  /** An optional URL: the default when unset, none when set to the empty string. */
+  optionalUrl(name: string, fallback: string): string | undefined {
+    if (this.isSet(name) && this.str(name) === undefined) return undefined;
+    return this.str(name) ?? fallback;
+  }
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defaultApiConfig, validateApiConfig, type ApiConfig } from './api/config';
 import { defaultCatalogPath, defaultProfilesDir } from './catalog/catalog';
-import { ConfigErrors } from '@phoenix/runtime';
+import { ConfigErrors, EnvReader, type Env } from '@phoenix/runtime';
 import { isLogLevel, type LogLevel } from '@phoenix/runtime';
 
 /** Where the stack is and how to read it. */
@@ -111,45 +111,6 @@ export const ENV: Record<string, string> = {
   'api.listDefaultLimit': 'PHOENIX_VALIDATION_LIST_DEFAULT_LIMIT',
   'api.listMaxLimit': 'PHOENIX_VALIDATION_LIST_MAX_LIMIT',
 };
-
-type Env = Record<string, string | undefined>;
-
-class EnvReader {
-  readonly errors: string[] = [];
-  constructor(private readonly env: Env) {}
-  /** Trimmed value; undefined when unset or empty. */
-  str(name: string): string | undefined {
-    const v = this.env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  }
-  /** Set (even to empty: the empty string disables an optional URL). */
-  isSet(name: string): boolean {
-    return this.env[name] !== undefined;
-  }
-  num(name: string, fallback: number): number {
-    const v = this.str(name);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n)) {
-      this.errors.push(`${name}: must be a number (got ${JSON.stringify(v)})`);
-      return fallback;
-    }
-    return n;
-  }
-  bool(name: string, fallback: boolean): boolean {
-    const v = this.str(name);
-    if (v === undefined) return fallback;
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    if (/^(0|false|no|off)$/i.test(v)) return false;
-    this.errors.push(`${name}: must be true or false (got ${JSON.stringify(v)})`);
-    return fallback;
-  }
-  /** An optional URL: the default when unset, none when set to the empty string. */
-  optionalUrl(name: string, fallback: string): string | undefined {
-    if (this.isSet(name) && this.str(name) === undefined) return undefined;
-    return this.str(name) ?? fallback;
-  }
-}
 
 /** The host of a URL, for derived defaults (the core's outputs live next to its observatory). */
 function hostOf(url: string): string {
