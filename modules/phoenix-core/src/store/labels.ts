@@ -19,13 +19,6 @@ export function renderLabelPairs(pairs: LabelPairs): string {
   return s;
 }
 
-/** A collision-free identity string for a label set (names and values cannot contain \u0000/\u0001). */
-export function labelKey(pairs: LabelPairs): string {
-  let s = '';
-  for (const [k, v] of pairs) s += `${k}\u0001${v}\u0000`;
-  return s;
-}
-
 /**
  * Builds the label set of a point: the allow-listed resource attributes plus the point attributes,
  * names translated; attributes that translate to the same label name are joined with `;` in

@@ -58,9 +58,8 @@ export class Series {
   readonly rawKeys: Array<[string, string]> = [];
   constructor(
     readonly family: Family,
-    readonly key: string,
     readonly labels: LabelPairs,
-    /** `a="1",b="2"` */
+    /** `a="1",b="2"`; also the series' identity within its family (escaping makes it unambiguous) */
     readonly labelText: string,
     /** allow-listed resource attributes, OpenTelemetry keys */
     readonly resourceAttrs: Attr[],

@@ -11,7 +11,7 @@ import {
 import type { MetricsConsumer } from '../receiver/metricsConsumer';
 import { decodeAttributeFields } from '../otlp/decodeProtobufRequest';
 import { expToExplicit, rebucket, sameBounds } from './histogram';
-import { buildLabels, labelKey, renderLabelPairs } from './labels';
+import { buildLabels, renderLabelPairs } from './labels';
 import { promMetricName, type PromType } from './naming';
 import { Family, Series, type Increase, type SeriesListener } from './series';
 import type { SeriesStoreConfig } from './seriesStoreConfig';
@@ -204,13 +204,13 @@ export class SeriesStore implements MetricsConsumer {
       p.attrBuf = undefined;
     }
     const labels = buildLabels(resource, p.attrs, reserved);
-    const key = labelKey(labels);
-    s = fam.series.get(key);
+    const labelText = renderLabelPairs(labels);
+    s = fam.series.get(labelText);
     if (!s) {
       if (this.seriesCount >= this.config.maxSeries) return undefined;
-      s = new Series(fam, key, labels, renderLabelPairs(labels), resource, p.attrs);
+      s = new Series(fam, labels, labelText, resource, p.attrs);
       s.lastSeenMs = now;
-      fam.series.set(key, s);
+      fam.series.set(labelText, s);
       this.seriesCount++;
       this.created++;
     } else if (s.rawKeys.length >= 4) return s;

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { labelKey } from '../store/labels';
+import { renderLabelPairs } from '../store/labels';
 import type { Increase, Series, SeriesListener } from '../store/series';
 import type { SeriesStore } from '../store/seriesStore';
 import { countStoreSeries } from '../store/countSeries';
@@ -145,7 +145,7 @@ export class KpiCalculator implements SeriesListener {
       for (const fam of this.store.families.values()) {
         for (const s of fam.series.values()) {
           const r = this.optimized.routeFor(s, profile);
-          const key = `${fam.name}\u0000${labelKey(r.labels)}`;
+          const key = `${fam.name}\u0000${renderLabelPairs(r.labels)}`;
           if (!seen.has(key)) {
             const width = fam.type === 'histogram' ? (s.hist?.bounds.length ?? 0) + 3 : fam.type === 'summary' ? 2 : 1;
             seen.set(key, width);

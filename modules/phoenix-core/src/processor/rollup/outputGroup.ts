@@ -12,7 +12,7 @@ export class OutputGroup {
   lastUpdateMs = 0;
   constructor(
     readonly family: Family,
-    readonly key: string,
+    /** `a="1",b="2"`; also the group's identity within its family */
     readonly labelText: string,
     readonly host: string,
     readonly others: boolean,

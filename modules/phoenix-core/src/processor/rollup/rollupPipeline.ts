@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import type { ExpositionWriter } from '../../exporter/expositionWriter';
-import { escapeLabelValue, labelKey, renderLabelPairs, type LabelPairs } from '../../store/labels';
+import { escapeLabelValue, renderLabelPairs, type LabelPairs } from '../../store/labels';
 import { rebucket, sameBounds } from '../../store/histogram';
 import type { Family, Increase, Series, SeriesListener } from '../../store/series';
 import type { SeriesStore } from '../../store/seriesStore';
@@ -71,12 +71,12 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
       fam = new OutFamily(s.family);
       this.out.set(s.family, fam);
     }
-    const key = labelKey(r.labels);
-    let g = fam.groups.get(key);
+    const labelText = renderLabelPairs(r.labels);
+    let g = fam.groups.get(labelText);
     if (!g) {
-      g = new OutputGroup(s.family, key, renderLabelPairs(r.labels), this.hostOf(s), r.others);
+      g = new OutputGroup(s.family, labelText, this.hostOf(s), r.others);
       g.lastUpdateMs = this.clock.now();
-      fam.groups.set(key, g);
+      fam.groups.set(labelText, g);
     }
     return g;
   }
