@@ -1,5 +1,6 @@
 import { escapeLabelValue } from '../store/labels';
 import type { PromType } from '../store/naming';
+import type { ChunkPool } from './chunkPool';
 import { escapeHelp, formatValue } from './formatValue';
 
 const CHUNK = 1 << 20;
@@ -12,16 +13,43 @@ const BATCH = 32 * 1024;
  */
 export class ExpositionWriter {
   private readonly chunks: Buffer[] = [];
-  private cur: Buffer = Buffer.allocUnsafe(CHUNK);
+  /** every chunk taken from the pool (whole), for release() */
+  private readonly owned: Buffer[] = [];
+  private cur: Buffer;
   private off = 0;
   /** text not yet encoded: lines are batched so each encode call handles ~32 KiB */
   private pending = '';
   series = 0;
 
+  /** With a pool, chunks are borrowed from it; call release() once the bytes have been sent. */
+  constructor(private readonly pool?: ChunkPool) {
+    // a batch (plus the line that overflowed it) must fit a pooled chunk even at 3 bytes per unit
+    this.batch = pool ? Math.max(1, Math.min(BATCH, Math.floor(pool.chunkBytes / 6))) : BATCH;
+    this.cur = this.take(0);
+  }
+
+  private readonly batch: number;
+
+  private take(minBytes: number): Buffer {
+    if (!this.pool) return Buffer.allocUnsafe(Math.max(CHUNK, minBytes));
+    const c = this.pool.acquire(minBytes);
+    this.owned.push(c);
+    return c;
+  }
+
+  /** Gives the chunks back to the pool; the buffers returned earlier must no longer be used. */
+  release(): void {
+    if (!this.pool) return;
+    const owned = this.owned.splice(0);
+    this.chunks.length = 0;
+    this.off = 0;
+    this.pool.release(owned);
+  }
+
   /** Appends text. */
   write(s: string): void {
     this.pending += s;
-    if (this.pending.length >= BATCH) this.flush();
+    if (this.pending.length >= this.batch) this.flush();
   }
 
   private flush(): void {
@@ -31,7 +59,7 @@ export class ExpositionWriter {
     // a UTF-8 encoding takes at most 3 bytes per UTF-16 unit
     if (this.off + s.length * 3 > this.cur.length) {
       if (this.off > 0) this.chunks.push(this.cur.subarray(0, this.off));
-      this.cur = Buffer.allocUnsafe(Math.max(CHUNK, s.length * 3));
+      this.cur = this.take(s.length * 3);
       this.off = 0;
     }
     this.off += this.cur.write(s, this.off, 'utf8');

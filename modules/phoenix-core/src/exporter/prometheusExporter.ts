@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Logger } from '../log';
+import type { ChunkPool } from './chunkPool';
 import { ExpositionWriter } from './expositionWriter';
 import { listenHttp, type HttpListener } from './httpListener';
 
@@ -35,6 +36,8 @@ export class PrometheusExporter {
     private readonly render: RenderFn,
     private readonly log: Logger,
     private readonly onRendered?: (seconds: number, series: number) => void,
+    /** output chunks reused across scrapes (see ChunkPool) */
+    private readonly pool?: ChunkPool,
   ) {}
 
   get port(): number {
@@ -61,8 +64,10 @@ export class PrometheusExporter {
     let body: Buffer[];
     let length: number;
     const started = process.hrtime.bigint();
+    const w = new ExpositionWriter(this.pool);
+    // the chunks go back to the pool once the response is done with them (sent or aborted)
+    res.once('close', () => w.release());
     try {
-      const w = new ExpositionWriter();
       this.render(w);
       body = w.buffers();
       length = w.byteLength;

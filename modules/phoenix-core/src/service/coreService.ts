@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import type { Clock } from '../clock';
 import type { CoreConfig } from '../config/coreConfig';
+import { ChunkPool } from '../exporter/chunkPool';
 import { PrometheusExporter } from '../exporter/prometheusExporter';
 import { HealthServer } from '../health/healthServer';
 import type { Logger } from '../log';
@@ -99,12 +100,14 @@ export class CoreService {
       { usePolling: config.controlFilePolling },
     );
     const host = config.bindAddress;
+    // one pool of output chunks for the four pipeline endpoints (kept up to 256 MiB idle)
+    const pool = new ChunkPool(1 << 20, 256);
     const rendered = (exporter: string) => (seconds: number) => this.telemetry.renderSeconds.observe({ exporter }, seconds);
     this.exporters = {
-      fullFidelity: new PrometheusExporter('full_fidelity', { host, port: config.ports.fullFidelity, path: '/metrics' }, (w) => ff.render(w), log.child('exporter'), rendered('full_fidelity')),
-      optimized: new PrometheusExporter('optimized', { host, port: config.ports.optimized, path: '/metrics' }, (w) => this.optimized.render(w), log.child('exporter'), rendered('optimized')),
-      experimentalTopk: new PrometheusExporter('experimental_topk', { host, port: config.ports.experimentalTopk, path: '/metrics' }, (w) => this.topk.render(w), log.child('exporter'), rendered('experimental_topk')),
-      active: new PrometheusExporter('active', { host, port: config.ports.active, path: '/metrics' }, (w) => this.pipelineOf(this.activePipeline).render(w), log.child('exporter'), rendered('active')),
+      fullFidelity: new PrometheusExporter('full_fidelity', { host, port: config.ports.fullFidelity, path: '/metrics' }, (w) => ff.render(w), log.child('exporter'), rendered('full_fidelity'), pool),
+      optimized: new PrometheusExporter('optimized', { host, port: config.ports.optimized, path: '/metrics' }, (w) => this.optimized.render(w), log.child('exporter'), rendered('optimized'), pool),
+      experimentalTopk: new PrometheusExporter('experimental_topk', { host, port: config.ports.experimentalTopk, path: '/metrics' }, (w) => this.topk.render(w), log.child('exporter'), rendered('experimental_topk'), pool),
+      active: new PrometheusExporter('active', { host, port: config.ports.active, path: '/metrics' }, (w) => this.pipelineOf(this.activePipeline).render(w), log.child('exporter'), rendered('active'), pool),
     };
     this.observatory = new ObservatoryServer(host, config.ports.observatory, this.registry, () => this.refreshKpis(), log.child('observatory'));
     this.health = new HealthServer(host, config.ports.health, log.child('health'));

@@ -191,7 +191,8 @@ export class SeriesStore implements MetricsConsumer {
     now: number,
   ): Series | undefined {
     let raw: string;
-    if (p.attrBuf !== undefined) raw = `\u0003${p.attrBuf.toString('latin1', p.attrStart, p.attrEnd)}`;
+    // the protobuf bytes as latin1 (they begin with a field tag, never 0x02), or the decoded pairs
+    if (p.attrBuf !== undefined) raw = p.attrBuf.toString('latin1', p.attrStart, p.attrEnd);
     else {
       raw = '\u0002';
       for (const [k, v] of p.attrs) raw += `${k}\u0001${v}\u0000`;
