@@ -1,8 +1,11 @@
-import type { Attr } from '../otlp/model';
 import { promLabelName } from './naming';
 
-/** A label set sorted by name, names already Prometheus-valid and unique. */
-export type LabelPairs = Array<[name: string, value: string]>;
+/**
+ * A label set as one flat array `[name0, value0, name1, value1, …]`, sorted by name, names
+ * Prometheus-valid and unique. One array per series instead of an array per pair: at a million
+ * series the pairs alone cost over a kilobyte each.
+ */
+export type FlatLabels = readonly string[];
 
 /** Escapes a label value for the text exposition format. */
 export function escapeLabelValue(v: string): string {
@@ -20,36 +23,43 @@ export function flatString(s: string): string {
 }
 
 /** `a="1",b="2"` (without braces), as a flat string (see flatString). */
-export function renderLabelPairs(pairs: LabelPairs): string {
+export function renderLabels(labels: FlatLabels): string {
   let s = '';
-  for (let i = 0; i < pairs.length; i++) {
+  for (let i = 0; i < labels.length; i += 2) {
     if (i > 0) s += ',';
-    s += `${pairs[i][0]}="${escapeLabelValue(pairs[i][1])}"`;
+    s += `${labels[i]}="${escapeLabelValue(labels[i + 1])}"`;
   }
   return flatString(s);
 }
 
+/** The value of label `name`, or undefined. */
+export function labelValue(labels: FlatLabels, name: string): string | undefined {
+  for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) return labels[i + 1];
+  return undefined;
+}
+
 /**
- * Builds the label set of a point: the allow-listed resource attributes plus the point attributes,
- * names translated; attributes that translate to the same label name are joined with `;` in
- * the order of their original keys (the compatibility rule). `reserved` names (`le`, `quantile`)
- * are renamed `exported_<name>`.
+ * Builds the label set of a point from flat attribute arrays (`[key0, value0, …]`, OpenTelemetry
+ * keys): the allow-listed resource attributes plus the point attributes, names translated;
+ * attributes that translate to the same label name are joined with `;` in the order of their
+ * original keys (the compatibility rule). `reserved` names (`le`, `quantile`) are renamed
+ * `exported_<name>`.
  */
-export function buildLabels(resource: Attr[], point: Attr[], reserved?: string): LabelPairs {
+export function buildLabels(resource: readonly string[], point: readonly string[], reserved?: string): string[] {
   const all: Array<[string, string, string]> = [];
-  for (const [k, v] of resource) all.push([promLabelName(k), k, v]);
-  for (const [k, v] of point) {
-    let name = promLabelName(k);
+  for (let i = 0; i < resource.length; i += 2) all.push([promLabelName(resource[i]), resource[i], resource[i + 1]]);
+  for (let i = 0; i < point.length; i += 2) {
+    let name = promLabelName(point[i]);
     if (reserved !== undefined && name === reserved) name = `exported_${name}`;
-    all.push([name, k, v]);
+    all.push([name, point[i], point[i + 1]]);
   }
   all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  const out: LabelPairs = [];
+  const out: string[] = [];
   for (const [name, , v] of all) {
-    const last = out.length > 0 ? out[out.length - 1] : undefined;
-    if (last && last[0] === name) {
-      if (last[1] !== v) last[1] = `${last[1]};${v}`;
-    } else out.push([name, v]);
+    const n = out.length;
+    if (n > 0 && out[n - 2] === name) {
+      if (out[n - 1] !== v) out[n - 1] = `${out[n - 1]};${v}`;
+    } else out.push(name, v);
   }
   return out;
 }

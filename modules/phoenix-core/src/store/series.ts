@@ -1,5 +1,4 @@
-import type { Attr } from '../otlp/model';
-import type { LabelPairs } from './labels';
+import type { FlatLabels } from './labels';
 import type { PromType } from './naming';
 
 /** A metric family of the full-fidelity store: one Prometheus name and type. */
@@ -54,24 +53,37 @@ export class Series {
   /** memo of derived identities (process key, host) computed by the pipelines */
   procKey: string | undefined;
   hostKey: string | undefined;
-  /** [resource key, raw attribute key] pairs that resolve to this series (see Family.byRaw) */
-  readonly rawKeys: Array<[string, string]> = [];
+  /** the first [resource key, raw attribute key] that resolves to this series (see Family.byRaw) */
+  rawRes = '';
+  rawKey: string | undefined;
+  /** further raw keys (the same attributes in another order or encoding); rare */
+  moreRawKeys: Array<[string, string]> | undefined;
   constructor(
     readonly family: Family,
-    readonly labels: LabelPairs,
+    /** the label set, flat (see FlatLabels) */
+    readonly labels: FlatLabels,
     /** `a="1",b="2"`; also the series' identity within its family (escaping makes it unambiguous) */
     readonly labelText: string,
-    /** allow-listed resource attributes, OpenTelemetry keys */
-    readonly resourceAttrs: Attr[],
-    /** point attributes, OpenTelemetry keys */
-    readonly pointAttrs: Attr[],
+    /** allow-listed resource attributes, flat `[key, value, …]` with OpenTelemetry keys (shared) */
+    readonly resourceAttrs: readonly string[],
+    /** point attributes, flat `[key, value, …]` with OpenTelemetry keys */
+    readonly pointAttrs: readonly string[],
   ) {}
 
   /** An attribute by its OpenTelemetry key, point attributes first. */
   attr(key: string): string | undefined {
-    for (const [k, v] of this.pointAttrs) if (k === key) return v;
-    for (const [k, v] of this.resourceAttrs) if (k === key) return v;
+    const p = this.pointAttrs;
+    for (let i = 0; i < p.length; i += 2) if (p[i] === key) return p[i + 1];
+    const r = this.resourceAttrs;
+    for (let i = 0; i < r.length; i += 2) if (r[i] === key) return r[i + 1];
     return undefined;
+  }
+
+  /** Every [resource key, raw key] that resolves to this series. */
+  rawKeys(): Array<[string, string]> {
+    const out: Array<[string, string]> = this.rawKey === undefined ? [] : [[this.rawRes, this.rawKey]];
+    if (this.moreRawKeys) out.push(...this.moreRawKeys);
+    return out;
   }
 }
 

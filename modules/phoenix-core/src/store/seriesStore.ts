@@ -11,7 +11,7 @@ import {
 import type { MetricsConsumer } from '../receiver/metricsConsumer';
 import { decodeAttributeFields } from '../otlp/decodeProtobufRequest';
 import { expToExplicit, rebucket, sameBounds } from './histogram';
-import { buildLabels, renderLabelPairs } from './labels';
+import { buildLabels, renderLabels } from './labels';
 import { promMetricName, type PromType } from './naming';
 import { Family, Series, type Increase, type SeriesListener } from './series';
 import type { SeriesStoreConfig } from './seriesStoreConfig';
@@ -44,6 +44,8 @@ export class SeriesStore implements MetricsConsumer {
   private expired = 0;
   private readonly resourceAllow: Set<string>;
   private readonly inc: Increase = { value: 0, count: 0, sum: 0, buckets: undefined, bounds: undefined, reset: false };
+  /** one string per attribute key, shared by every series that has it (bounded) */
+  private readonly keys = new Map<string, string>();
 
   constructor(
     private readonly config: SeriesStoreConfig,
@@ -84,11 +86,12 @@ export class SeriesStore implements MetricsConsumer {
     };
     const now = this.clock.now();
     for (const rm of req.resourceMetrics) {
-      const resource: Attr[] = [];
+      // flat [key, value, …], shared by the series this request creates
+      const resource: string[] = [];
       let resKey = '';
       for (const a of rm.resourceAttrs) {
         if (!this.resourceAllow.has(a[0])) continue;
-        resource.push(a);
+        resource.push(this.key(a[0]), a[1]);
         resKey += `${a[0]}\u0001${a[1]}\u0000`;
       }
       for (const sm of rm.scopes) {
@@ -185,7 +188,7 @@ export class SeriesStore implements MetricsConsumer {
   private resolve(
     fam: Family,
     resKey: string,
-    resource: Attr[],
+    resource: readonly string[],
     p: { attrs: Attr[]; attrBuf?: Buffer; attrStart?: number; attrEnd?: number },
     reserved: string | undefined,
     now: number,
@@ -204,30 +207,43 @@ export class SeriesStore implements MetricsConsumer {
       p.attrs = decodeAttributeFields(p.attrBuf, p.attrStart ?? 0, p.attrEnd ?? 0, 7);
       p.attrBuf = undefined;
     }
-    const labels = buildLabels(resource, p.attrs, reserved);
-    const labelText = renderLabelPairs(labels);
+    const point: string[] = [];
+    for (const [k, v] of p.attrs) point.push(this.key(k), v);
+    const labels = buildLabels(resource, point, reserved);
+    const labelText = renderLabels(labels);
     s = fam.series.get(labelText);
     if (!s) {
       if (this.seriesCount >= this.config.maxSeries) return undefined;
-      s = new Series(fam, labels, labelText, resource, p.attrs);
+      s = new Series(fam, labels, labelText, resource, point);
       s.lastSeenMs = now;
       fam.series.set(labelText, s);
       this.seriesCount++;
       this.created++;
-    } else if (s.rawKeys.length >= 4) return s;
+    } else if (s.rawKey !== undefined && (s.moreRawKeys?.length ?? 0) >= 3) return s;
     if (!inner) {
       inner = new Map();
       fam.byRaw.set(resKey, inner);
     }
-    s.rawKeys.push([resKey, raw]);
+    if (s.rawKey === undefined) {
+      s.rawRes = resKey;
+      s.rawKey = raw;
+    } else (s.moreRawKeys ??= []).push([resKey, raw]);
     inner.set(raw, s);
     return s;
+  }
+
+  /** The shared copy of an attribute key (keys repeat across series; values mostly do not). */
+  private key(k: string): string {
+    const hit = this.keys.get(k);
+    if (hit !== undefined) return hit;
+    if (this.keys.size < 10_000) this.keys.set(k, k);
+    return k;
   }
 
   private applyNumber(
     fam: Family,
     resKey: string,
-    resource: Attr[],
+    resource: readonly string[],
     p: NumberPoint,
     reserved: string | undefined,
     now: number,
@@ -268,7 +284,7 @@ export class SeriesStore implements MetricsConsumer {
   private applyHistogram(
     fam: Family,
     resKey: string,
-    resource: Attr[],
+    resource: readonly string[],
     p: HistogramPoint,
     reserved: string | undefined,
     now: number,
@@ -335,7 +351,7 @@ export class SeriesStore implements MetricsConsumer {
   private applySummary(
     fam: Family,
     resKey: string,
-    resource: Attr[],
+    resource: readonly string[],
     p: SummaryPoint,
     reserved: string | undefined,
     now: number,
@@ -381,7 +397,7 @@ export class SeriesStore implements MetricsConsumer {
       for (const [key, s] of fam.series) {
         if (s.lastSeenMs < cutoff) {
           fam.series.delete(key);
-          for (const [resKey, raw] of s.rawKeys) {
+          for (const [resKey, raw] of s.rawKeys()) {
             const inner = fam.byRaw.get(resKey);
             inner?.delete(raw);
             if (inner && inner.size === 0) fam.byRaw.delete(resKey);

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { renderLabelPairs } from '../store/labels';
+import { renderLabels } from '../store/labels';
 import type { Increase, Series, SeriesListener } from '../store/series';
 import type { SeriesStore } from '../store/seriesStore';
 import { countStoreSeries } from '../store/countSeries';
@@ -145,7 +145,7 @@ export class KpiCalculator implements SeriesListener {
       for (const fam of this.store.families.values()) {
         for (const s of fam.series.values()) {
           const r = this.optimized.routeFor(s, profile);
-          const key = `${fam.name}\u0000${renderLabelPairs(r.labels)}`;
+          const key = `${fam.name}\u0000${renderLabels(r.labels)}`;
           if (!seen.has(key)) {
             const width = fam.type === 'histogram' ? (s.hist?.bounds.length ?? 0) + 3 : fam.type === 'summary' ? 2 : 1;
             seen.set(key, width);
@@ -168,7 +168,8 @@ export class KpiCalculator implements SeriesListener {
         if (identity.processKey(s) === '') continue;
         const drop = identity.processLabelNames(s);
         let key = fam.name;
-        for (const [n, v] of s.labels) if (!drop.has(n)) key += `\u0000${n}\u0001${v}`;
+        const l = s.labels;
+        for (let i = 0; i < l.length; i += 2) if (!drop.has(l[i])) key += `\u0000${l[i]}\u0001${l[i + 1]}`;
         streams.add(key);
       }
     }

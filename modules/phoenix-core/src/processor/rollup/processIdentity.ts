@@ -20,7 +20,8 @@ export class ProcessIdentity {
   /** Label names (Prometheus) of the process attributes of a series; empty for non-process series. */
   processLabelNames(s: Series): Set<string> {
     const out = new Set<string>();
-    for (const [k] of s.pointAttrs) if (this.isProcessAttribute(k)) out.add(promLabelName(k));
+    const a = s.pointAttrs;
+    for (let i = 0; i < a.length; i += 2) if (this.isProcessAttribute(a[i])) out.add(promLabelName(a[i]));
     return out;
   }
 
@@ -34,7 +35,8 @@ export class ProcessIdentity {
   private computeProcessKey(s: Series): string {
     let key = '';
     const parts: string[] = [];
-    for (const [k, v] of s.pointAttrs) if (this.isProcessAttribute(k)) parts.push(`${k}=${v}`);
+    const a = s.pointAttrs;
+    for (let i = 0; i < a.length; i += 2) if (this.isProcessAttribute(a[i])) parts.push(`${a[i]}=${a[i + 1]}`);
     if (parts.length === 0) return key;
     parts.sort();
     key = parts.join('\u0000');

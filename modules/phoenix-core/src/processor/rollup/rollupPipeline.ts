@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import type { ExpositionWriter } from '../../exporter/expositionWriter';
-import { escapeLabelValue, renderLabelPairs, type LabelPairs } from '../../store/labels';
+import { escapeLabelValue, renderLabels, type FlatLabels } from '../../store/labels';
 import { rebucket, sameBounds } from '../../store/histogram';
 import type { Family, Increase, Series, SeriesListener } from '../../store/series';
 import type { SeriesStore } from '../../store/seriesStore';
@@ -11,7 +11,7 @@ import type { GaugeAggregation, RollupConfig } from './rollupConfig';
 
 /** Where a series goes: its output label set, and whether that is an `others` rollup. */
 export interface Route {
-  labels: LabelPairs;
+  labels: FlatLabels;
   others: boolean;
 }
 
@@ -48,15 +48,21 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
   }
 
   /** Output labels: the input labels minus `drop`, plus the rollup label when `others`. */
-  protected outLabels(s: Series, drop: Set<string>, others: boolean): LabelPairs {
-    const out: LabelPairs = [];
-    for (const p of s.labels) if (!drop.has(p[0])) out.push(p);
-    if (others) {
-      const name = this.cfg.rollupLabel;
-      let i = 0;
-      while (i < out.length && out[i][0] < name) i++;
-      out.splice(i, 0, [name, 'others']);
+  protected outLabels(s: Series, drop: Set<string>, others: boolean): FlatLabels {
+    const out: string[] = [];
+    const name = this.cfg.rollupLabel;
+    let placed = !others;
+    const l = s.labels;
+    for (let i = 0; i < l.length; i += 2) {
+      // an input label of the same name gives way to the rollup label
+      if (drop.has(l[i]) || (others && l[i] === name)) continue;
+      if (!placed && l[i] > name) {
+        out.push(name, 'others');
+        placed = true;
+      }
+      out.push(l[i], l[i + 1]);
     }
+    if (!placed) out.push(name, 'others');
     return out;
   }
 
@@ -71,7 +77,7 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
       fam = new OutFamily(s.family);
       this.out.set(s.family, fam);
     }
-    const labelText = renderLabelPairs(r.labels);
+    const labelText = renderLabels(r.labels);
     let g = fam.groups.get(labelText);
     if (!g) {
       g = new OutputGroup(s.family, labelText, this.hostOf(s), r.others);
