@@ -6,8 +6,11 @@ export interface ProcessStats {
   key: string;
   executable: string | undefined;
   commandLine: string | undefined;
-  /** [clock ms, increase] of the ranking metric within the window */
-  entries: Array<[number, number]>;
+  /**
+   * The ranking metric's increases within the window, flat: `[clock ms, increase, clock ms,
+   * increase, …]` (one array of unboxed doubles rather than an array per entry)
+   */
+  entries: number[];
   lastSeenMs: number;
 }
 
@@ -45,9 +48,10 @@ export class ProcessRanker implements SeriesListener {
     p.lastSeenMs = now;
     if (s.updates > 1 && inc.value > 0) {
       // increases within the same second (e.g. the states of one export) share an entry
-      const last = p.entries.length > 0 ? p.entries[p.entries.length - 1] : undefined;
-      if (last && now - last[0] < 1000) last[1] += inc.value;
-      else p.entries.push([now, inc.value]);
+      const e = p.entries;
+      const n = e.length;
+      if (n > 0 && now - e[n - 2] < 1000) e[n - 1] += inc.value;
+      else e.push(now, inc.value);
     }
   }
 
@@ -59,7 +63,8 @@ export class ProcessRanker implements SeriesListener {
   rate(p: ProcessStats, now = this.now()): number {
     const from = now - this.windowMs;
     let sum = 0;
-    for (const [t, v] of p.entries) if (t > from) sum += v;
+    const e = p.entries;
+    for (let i = 0; i < e.length; i += 2) if (e[i] > from) sum += e[i + 1];
     return sum / (this.windowMs / 1000);
   }
 
@@ -69,7 +74,12 @@ export class ProcessRanker implements SeriesListener {
     const from = now - this.windowMs;
     for (const [host, procs] of this.hosts) {
       for (const [key, p] of procs) {
-        if (p.entries.length > 0 && p.entries[0][0] <= from) p.entries = p.entries.filter(([t]) => t > from);
+        const e = p.entries;
+        if (e.length > 0 && e[0] <= from) {
+          let i = 0;
+          while (i < e.length && e[i] <= from) i += 2;
+          e.splice(0, i);
+        }
         if (p.lastSeenMs < now - staleMs) procs.delete(key);
       }
       if (procs.size === 0) this.hosts.delete(host);
