@@ -97,10 +97,12 @@ export class ControlFileWatcher {
     this.watcher.on('unlink', () => this.log.warn('control file removed; the last good configuration stays in force', { file: this.file }));
     this.watcher.on('error', (err) => this.log.error('control file watcher error', { err }));
     await new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
-    // safety net for missed file-system events (rapid successive renames, some container volumes)
+    // safety net for missed or delayed file-system events (rapid successive renames, chokidar's
+    // atomic-write grace period, some container volumes): one stat() every 100 ms bounds how long
+    // a new file can go unnoticed
     this.pollTimer = setInterval(() => {
       if (this.currentStatKey() !== this.statKey) this.reload('stat');
-    }, 500);
+    }, 100);
     this.pollTimer.unref();
   }
 
