@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { PipelineName } from '../src/processor/pipeline';
-import { ingestRound, pipelineCore, renderPipeline, totalsByHostFamily } from './pipelineHarness';
+import { ingestRound, pipelineCore, renderPipeline, ROUND_MS, totalsByHostFamily } from './pipelineHarness';
 import { Reference } from './reference';
 import { Workload } from './workload';
 import { decodeJsonRequest } from '../src/otlp/decodeJsonRequest';
@@ -325,5 +325,39 @@ describe('rollups of histograms and summaries', () => {
     ]);
     expect(out.samples.find((s) => s.name === 'phoenix_rollup_members' && s.labels.metric === 'rpc_duration_seconds')?.value).toBe(2);
     expect(core.refreshKpis().pipelines.optimized.totalsPreservation).toBe(1);
+  });
+});
+
+describe('an input label named like the rollup label', () => {
+  test('gives way to the rollup label in others groups and is kept elsewhere', () => {
+    const { core, clock } = pipelineCore();
+    core.optimized.setProfile('aggressive');
+    clock.advance(ROUND_MS);
+    const point = (pid: number, exe: string, v: number) => ({
+      attributes: [
+        { key: 'process.pid', value: { intValue: String(pid) } },
+        { key: 'process.executable.name', value: { stringValue: exe } },
+        { key: 'phoenix_rollup', value: { stringValue: 'mine' } },
+      ],
+      timeUnixNano: String(BigInt(clock.now()) * 1_000_000n),
+      asDouble: v,
+    });
+    const res = core.store.ingest(
+      decodeJsonRequest({
+        resourceMetrics: [
+          {
+            resource: { attributes: [{ key: 'host.name', value: { stringValue: 'h' } }] },
+            scopeMetrics: [{ metrics: [{ name: 'process.threads', gauge: { dataPoints: [point(1, 'bash', 3), point(2, 'bash', 4), point(3, 'postgres', 5)] } }] }],
+          },
+        ],
+      }),
+    );
+    expect(res.rejected).toBe(0);
+    const { text } = renderPipeline(core, 'optimized');
+    const lines = text.split('\n').filter((l) => l.startsWith('process_threads{'));
+    expect(lines.sort()).toEqual([
+      'process_threads{host_name="h",phoenix_rollup="mine",process_executable_name="postgres"} 5',
+      'process_threads{host_name="h",phoenix_rollup="others"} 7',
+    ]);
   });
 });
