@@ -1,3 +1,4 @@
+import type { PriorityClass } from '@phoenix/contracts';
 import type { FlatLabels } from './labels';
 import type { PromType } from './naming';
 
@@ -53,6 +54,7 @@ export class Series {
   /** memo of derived identities (process key, host) computed by the pipelines */
   procKey: string | undefined;
   hostKey: string | undefined;
+  procClass: PriorityClass | undefined;
   /** the first [resource key, raw attribute key] that resolves to this series (see Family.byRaw) */
   rawRes = '';
   rawKey: string | undefined;

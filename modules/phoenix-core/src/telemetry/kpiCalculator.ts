@@ -183,7 +183,7 @@ export class KpiCalculator implements SeriesListener {
     const optSeries = this.optimized.countSeries();
     const topSeries = this.topk.countSeries();
     const ff = this.signal(() => true);
-    const opt = this.signal((_h, p) => !this.optimized.rollsUp(p.executable, p.commandLine));
+    const opt = this.signal((_h, p) => !this.optimized.rollsUp(p));
     const tk = this.signal((h, p) => this.topk.isIndividual(h, p.key));
     const pred = this.predictions();
     return {

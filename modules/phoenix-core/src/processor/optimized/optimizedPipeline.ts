@@ -43,14 +43,15 @@ export class OptimizedPipeline extends RollupPipeline {
     return this.profile;
   }
 
-  /** Whether a process (by executable and command line) is rolled up under the current profile. */
-  rollsUp(executable: string | undefined, commandLine: string | undefined): boolean {
-    return rolledUp(this.profile, this.classifier.classify(executable, commandLine));
+  /** Whether a process (the ranker's view of it) is rolled up under the current profile. */
+  rollsUp(p: { executable: string | undefined; commandLine: string | undefined; cls?: PriorityClass }): boolean {
+    return rolledUp(this.profile, (p.cls ??= this.classifier.classify(p.executable, p.commandLine)));
   }
 
+  /** The priority class of a process series (memoized on the series), undefined for others. */
   classOf(s: Series): PriorityClass | undefined {
     if (this.identity.processKey(s) === '') return undefined;
-    return this.classifier.classify(s.attr('process.executable.name'), s.attr('process.command_line'));
+    return (s.procClass ??= this.classifier.classify(s.attr('process.executable.name'), s.attr('process.command_line')));
   }
 
   /** The route of a series under a given profile (also used to predict other profiles' cost). */

@@ -13,7 +13,10 @@ interface CompiledRule {
   commandLine: RegExp | undefined;
 }
 
-/** Classifies processes by ordered regex rules; the first matching rule wins. */
+/**
+ * Classifies processes by ordered regex rules; the first matching rule wins. Callers memoize the
+ * class on their series or process; the small cache here serves processes seen again meanwhile.
+ */
 export class PriorityClassifier {
   private readonly rules: CompiledRule[];
   private readonly cache = new Map<string, PriorityClass>();
@@ -39,7 +42,7 @@ export class PriorityClassifier {
       cls = r.cls;
       break;
     }
-    if (this.cache.size > 100_000) this.cache.clear();
+    if (this.cache.size >= 10_000) this.cache.clear();
     this.cache.set(key, cls);
     return cls;
   }

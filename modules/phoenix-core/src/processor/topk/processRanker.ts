@@ -1,3 +1,4 @@
+import type { PriorityClass } from '@phoenix/contracts';
 import type { Increase, Series, SeriesListener } from '../../store/series';
 import type { ProcessIdentity } from '../rollup/processIdentity';
 
@@ -6,6 +7,8 @@ export interface ProcessStats {
   key: string;
   executable: string | undefined;
   commandLine: string | undefined;
+  /** memo of the priority class (see OptimizedPipeline.rollsUp) */
+  cls?: PriorityClass;
   /**
    * The ranking metric's increases within the window, flat: `[clock ms, increase, clock ms,
    * increase, …]` (one array of unboxed doubles rather than an array per entry)
