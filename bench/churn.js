@@ -6,45 +6,40 @@
  * replaced by new PIDs (new series), and series that stop reporting expire after the staleness
  * interval. Reports RSS after the first minute and at the end (issue 8: within 10%), as JSON.
  */
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
-const { freePorts } = require('../modules/phoenix-testkit/dist/freePort');
 const { encodeExportRequest } = require('../modules/phoenix-testkit/dist/otlpProto');
+const { startCore, sleep } = require('./lib/core');
 
 const SECONDS = Number(process.env.CHURN_SECONDS || 600);
 const SERIES = Number(process.env.CHURN_SERIES || 20000);
 const CHURN = Number(process.env.CHURN_PER_SECOND || 0.02);
 const HOSTS = 10;
 
-function rss(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
-
 async function main() {
-  const names = ['PHOENIX_OTLP_GRPC_PORT', 'PHOENIX_OTLP_HTTP_PORT', 'PHOENIX_FULL_FIDELITY_PORT', 'PHOENIX_OPTIMIZED_PORT', 'PHOENIX_EXPERIMENTAL_TOPK_PORT', 'PHOENIX_OBSERVATORY_PORT', 'PHOENIX_ACTIVE_PORT', 'PHOENIX_HEALTH_PORT'];
-  const ports = await freePorts(names.length);
-  const env = { ...process.env, PHOENIX_LOG_LEVEL: 'warn', PHOENIX_STALENESS_SECONDS: '30', PHOENIX_SWEEP_INTERVAL_SECONDS: '5', PHOENIX_EMPTY_GROUP_TTL_SECONDS: '10', PHOENIX_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-churn-')) };
-  names.forEach((n, i) => (env[n] = String(ports[i])));
-  const core = spawn(process.execPath, [path.join(__dirname, '../modules/phoenix-core/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const httpPort = Number(env.PHOENIX_OTLP_HTTP_PORT);
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${env.PHOENIX_HEALTH_PORT}/health`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const core = await startCore({ PHOENIX_STALENESS_SECONDS: '30', PHOENIX_SWEEP_INTERVAL_SECONDS: '5', PHOENIX_EMPTY_GROUP_TTL_SECONDS: '10' });
+  const httpPort = core.ports.otlpHttp;
   const procsPerHost = Math.ceil(SERIES / HOSTS / 2);
-  const pids = Array.from({ length: HOSTS }, (_, h) => Array.from({ length: procsPerHost }, (_, i) => h * 1_000_000 + i));
+  const pids = Array.from({ length: HOSTS }, (_h, h) => Array.from({ length: procsPerHost }, (_i, i) => h * 1_000_000 + i));
   let nextPid = 10_000_000;
   const agent = new http.Agent({ keepAlive: true });
   const post = (body) =>
     new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: httpPort, path: '/v1/metrics', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: httpPort,
+          path: '/v1/metrics',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -73,21 +68,23 @@ async function main() {
             resourceMetrics: [
               {
                 resource: { attributes: [{ key: 'host.name', value: { stringValue: `churn-${h}` } }] },
-                scopeMetrics: [{ metrics: [{ name: 'process.cpu.time', unit: 's', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: points } }] }],
+                scopeMetrics: [
+                  { metrics: [{ name: 'process.cpu.time', unit: 's', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: points } }] },
+                ],
               },
             ],
           }),
         ),
       );
     }
-    if (sec % 10 === 0) samples.push({ second: sec, rssBytes: rss(core.pid) });
+    if (sec % 10 === 0) samples.push({ second: sec, rssBytes: core.rssBytes() });
     const wait = started + sec * 1000 - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await sleep(wait);
   }
-  const obs = await fetch(`http://127.0.0.1:${env.PHOENIX_OBSERVATORY_PORT}/metrics`).then((r) => r.text());
+  const obs = await fetch(core.url('observatory')).then((r) => r.text());
   const storeSeries = Number(/^phoenix_store_series (\S+)/m.exec(obs)?.[1]);
   const expired = Number(/^phoenix_store_series_expired_total (\S+)/m.exec(obs)?.[1]);
-  core.kill('SIGTERM');
+  await core.stop();
   const atMinute = samples.find((s) => s.second === 60) ?? samples[0];
   const last = samples[samples.length - 1];
   const out = {

@@ -97,6 +97,7 @@ const allServices = [
   {
     name: 'phoenix-core',
     script: 'modules/phoenix-core/dist/main.js',
+    nodeArgs: () => require(path.join(root, 'modules/phoenix-core/dist/nodeFlags.js')).CORE_NODE_FLAGS,
     health: [url(p.health, '/health')],
     endpoints: [
       `OTLP/gRPC            ${local}:${p.grpc}`,
@@ -196,7 +197,7 @@ async function waitHealthy(svc, child) {
 }
 
 function start(svc, attempt = 0) {
-  const child = spawn(process.execPath, ['--require', preload, path.join(root, svc.script)], {
+  const child = spawn(process.execPath, [...(svc.nodeArgs ? svc.nodeArgs() : []), '--require', preload, path.join(root, svc.script)], {
     cwd: root,
     env: childEnv(svc),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

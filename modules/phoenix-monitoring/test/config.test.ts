@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { CORE_NODE_FLAGS } from '../../phoenix-core/src/nodeFlags';
 import { LISTENERS, MONITORING, ROOT, allPanels, parsePromQL, readDashboards, readPrometheusYaml } from './helpers';
 
 const ENVIRONMENTS = ['ci', 'development', 'production'];
@@ -91,6 +92,10 @@ describe('docker-compose.yml', () => {
     }
     expect(compose.services.grafana.profiles).toEqual(['grafana']);
     for (const s of [...phoenix, 'prometheus']) expect(compose.services[s].profiles).toBeUndefined();
+  });
+
+  it('launches phoenix-core with the V8 flags of modules/phoenix-core/src/nodeFlags.ts', () => {
+    expect(compose.services['phoenix-core'].environment?.NODE_OPTIONS).toBe(CORE_NODE_FLAGS.join(' '));
   });
 
   it('gives every service a healthcheck and waits on healthy dependencies only', () => {

@@ -1,0 +1,193 @@
+'use strict';
+/**
+ * phoenix-core as a separate process for the benchmarks: free loopback ports, a temporary data
+ * directory (control file), optional CPU pinning, wait for /health, read its resident memory.
+ */
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { freePorts } = require('../../modules/phoenix-testkit/dist/freePort');
+
+const CORE_MAIN = path.join(__dirname, '../../modules/phoenix-core/dist/main.js');
+// the flags the core ships with (npm start, compose): the bench measures the product as run
+const { CORE_NODE_FLAGS } = require('../../modules/phoenix-core/dist/nodeFlags');
+const PORT_NAMES = {
+  otlpGrpc: 'PHOENIX_OTLP_GRPC_PORT',
+  otlpHttp: 'PHOENIX_OTLP_HTTP_PORT',
+  fullFidelity: 'PHOENIX_FULL_FIDELITY_PORT',
+  optimized: 'PHOENIX_OPTIMIZED_PORT',
+  experimentalTopk: 'PHOENIX_EXPERIMENTAL_TOPK_PORT',
+  observatory: 'PHOENIX_OBSERVATORY_PORT',
+  active: 'PHOENIX_ACTIVE_PORT',
+  health: 'PHOENIX_HEALTH_PORT',
+};
+
+let tasksetChecked;
+function hasTaskset() {
+  if (tasksetChecked === undefined) {
+    try {
+      execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+      tasksetChecked = true;
+    } catch {
+      tasksetChecked = false;
+    }
+  }
+  return tasksetChecked;
+}
+
+/**
+ * CPU pinning (BENCH_PIN, default on with ≥ 2 CPUs and taskset): the core on CPU 0 ("one core"),
+ * the load generator on the other CPUs, so neither borrows the other's CPU.
+ */
+function pinning() {
+  const cpus = os.cpus().length;
+  const on = process.env.BENCH_PIN !== '0' && cpus >= 2 && hasTaskset();
+  return on ? { core: '0', load: cpus === 2 ? '1' : `1-${cpus - 1}` } : undefined;
+}
+
+/** Command and arguments, prefixed with `taskset -c <cpus>` when pinned. */
+function pinnedCommand(cpuList, args) {
+  return cpuList ? { cmd: 'taskset', args: ['-c', cpuList, process.execPath, ...args] } : { cmd: process.execPath, args };
+}
+
+function rssBytes(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+const CLK_TCK = 100;
+
+const sleep = (ms) =>
+  new Promise((r) => {
+    setTimeout(r, ms);
+  });
+
+/** Every child process the benchmarks started; killed if the bench process exits early. */
+const children = new Set();
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+/**
+ * Starts phoenix-core and resolves once GET /health answers 200. `env` is added to the
+ * environment (e.g. PHOENIX_REDUCTION_ENABLED=false). Retries a few times: another engineer may be
+ * rebuilding dist/ while the benchmark runs.
+ */
+async function startCore(env = {}, { attempts = 4 } = {}) {
+  let lastErr;
+  for (let a = 1; a <= attempts; a++) {
+    try {
+      return await startCoreOnce(env);
+    } catch (err) {
+      lastErr = err;
+      process.stderr.write(`[bench] phoenix-core did not start (attempt ${a}/${attempts}): ${err.message}\n`);
+      if (a < attempts) await sleep(15_000);
+    }
+  }
+  throw lastErr;
+}
+
+async function startCoreOnce(extraEnv) {
+  const values = await freePorts(Object.keys(PORT_NAMES).length);
+  const ports = {};
+  Object.keys(PORT_NAMES).forEach((k, i) => (ports[k] = values[i]));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-bench-'));
+  const env = { ...process.env, PHOENIX_LOG_LEVEL: 'warn', PHOENIX_DATA_DIR: dataDir, ...extraEnv };
+  for (const [k, name] of Object.entries(PORT_NAMES)) env[name] = String(ports[k]);
+  const pin = pinning();
+  const { cmd, args } = pinnedCommand(pin?.core, [...CORE_NODE_FLAGS, CORE_MAIN]);
+  const child = track(spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+  let exited;
+  child.once('exit', (code, signal) => (exited = { code, signal }));
+  const url = (k, p = '/metrics') => `http://127.0.0.1:${ports[k]}${p}`;
+  const health = url('health', '/health');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited) throw new Error(`phoenix-core exited during start (code ${exited.code}, signal ${exited.signal})`);
+    const ok = await fetch(health).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('phoenix-core not healthy within 30 s');
+    }
+    await sleep(50);
+  }
+  const stop = async () => {
+    if (!exited) {
+      const done = new Promise((resolve) => {
+        child.once('exit', resolve);
+      });
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await done;
+      clearTimeout(timer);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return {
+    child,
+    // with taskset the spawned process execs node: same pid
+    pid: child.pid,
+    env,
+    ports,
+    dataDir,
+    controlFile: env.PHOENIX_CONTROL_FILE || path.join(dataDir, 'optimization_mode.yaml'),
+    url,
+    httpEndpoint: url('otlpHttp', '/v1/metrics'),
+    grpcEndpoint: `http://127.0.0.1:${ports.otlpGrpc}`,
+    rssBytes: () => rssBytes(child.pid),
+    cpuSeconds: () => cpuSeconds(child.pid),
+    get exited() {
+      return exited;
+    },
+    stop,
+  };
+}
+
+/** The value of an unlabelled sample (or the first matching one) in a Prometheus text exposition. */
+function sampleValue(text, name, labelsSubstring = '') {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    if (labelsSubstring && !rest.includes(labelsSubstring)) continue;
+    return Number(
+      rest
+        .slice(rest.lastIndexOf('}') + 1)
+        .trim()
+        .split(' ')[0],
+    );
+  }
+  return undefined;
+}
+
+/** GET the observatory (:8891) text. */
+async function observatory(core) {
+  const res = await fetch(core.url('observatory'));
+  return res.text();
+}
+
+module.exports = { track, startCore, rssBytes, cpuSeconds, sampleValue, observatory, pinning, pinnedCommand, sleep, PORT_NAMES };
