@@ -28,6 +28,17 @@ const VARIANTS = [
     target: { op: '>=', value: 300_000 },
   },
   {
+    // issue 8's two-core figure. phoenix-core's JavaScript runs on one thread (no worker sharding of
+    // the series space); unpinned, V8's GC and compiler threads and libuv use the second core, which
+    // the loader shares
+    id: 'ingest.http_two_cores',
+    protocol: 'http',
+    env: {},
+    unpinned: true,
+    name: 'OTLP/HTTP protobuf ingest, all three pipelines + active output, both cores (core and loader unpinned; one JS thread)',
+    target: { op: '>=', value: 1_000_000 },
+  },
+  {
     id: 'ingest.http_full_fidelity_only',
     protocol: 'http',
     env: { PHOENIX_REDUCTION_ENABLED: 'false' },
@@ -63,6 +74,8 @@ async function measureIngest(ctx) {
     for (let v = 0; v < VARIANTS.length; v++) {
       const variant = VARIANTS[v];
       let core;
+      const pin = process.env.BENCH_PIN;
+      if (variant.unpinned) process.env.BENCH_PIN = '0';
       try {
         core = await startCore(variant.env);
         const report = await maxRateRun(core, { series, protocol: variant.protocol, seconds: ingestSeconds });
@@ -76,6 +89,10 @@ async function measureIngest(ctx) {
         ctx.log(`${variant.id} run ${r + 1}/${runs} FAILED: ${err.message}`);
       } finally {
         await core?.stop();
+        if (variant.unpinned) {
+          if (pin === undefined) delete process.env.BENCH_PIN;
+          else process.env.BENCH_PIN = pin;
+        }
       }
     }
   }
@@ -87,21 +104,10 @@ async function measureIngest(ctx) {
       values: per[v].values,
       target: variant.target,
       errors: per[v].errors,
-      details: { series, seconds: ingestSeconds, protocol: variant.protocol, env: variant.env, reports: per[v].reports },
+      details: { series, seconds: ingestSeconds, protocol: variant.protocol, env: variant.env, pinned: !variant.unpinned, reports: per[v].reports },
     }),
   );
   if (figures[0].runs > 0) ctx.maxHttpRate = figures[0].median;
-  // issue 8's two-core target: listed so the table shows it, but there is nothing to measure yet
-  figures.push(
-    figure({
-      id: 'ingest.http.two_cores',
-      name: `OTLP/HTTP ingest using both cores, ${series.toLocaleString('en-US')} series`,
-      unit: 'points/s',
-      values: [],
-      target: { op: '>=', value: 1_000_000 },
-      details: { note: 'not measured: phoenix-core ingests on one thread (worker sharding of the series space is not built yet)' },
-    }),
-  );
   return figures;
 }
 
