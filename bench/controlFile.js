@@ -20,6 +20,7 @@ const { startCore, observatory, sampleValue, sleep } = require('./lib/core');
 const { oneRound } = require('./lib/replay');
 const { timedGet, countSamples } = require('./lib/scrape');
 const { figure } = require('./lib/figure');
+const { repeatRuns } = require('./lib/runs');
 const { distribution, stats, elapsedMs } = require('./lib/stats');
 
 const CYCLE = [
@@ -128,22 +129,15 @@ async function controlRun(samples, series) {
 
 async function measureControl(ctx) {
   const { runs, controlSamples, controlSeries } = ctx.config;
-  const results = [];
-  const errors = [];
-  for (let r = 0; r < runs; r++) {
-    try {
-      const res = await controlRun(controlSamples, controlSeries);
-      results.push(res);
-      errors.push(...res.errors.map((e) => `run ${r + 1}: ${e}`));
+  const { results, errors } = await repeatRuns(ctx, {
+    runs,
+    label: 'control',
+    run: () => controlRun(controlSamples, controlSeries),
+    describe: (res) => {
       const l = res.latency;
-      ctx.log(
-        `control run ${r + 1}/${runs}: p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (${l.count} samples, poll ${res.pollMs.toFixed(2)} ms)`,
-      );
-    } catch (err) {
-      errors.push(`run ${r + 1}: ${err.message}`);
-      ctx.log(`control run ${r + 1}/${runs} FAILED: ${err.message}`);
-    }
-  }
+      return `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (${l.count} samples, poll ${res.pollMs.toFixed(2)} ms)`;
+    },
+  });
   const details = {
     series: controlSeries,
     samplesPerRun: controlSamples,

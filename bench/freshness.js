@@ -16,6 +16,7 @@ const { startCore, observatory, sampleValue, sleep } = require('./lib/core');
 const { startReplay, assertClean, summary } = require('./lib/replay');
 const { timedGet } = require('./lib/scrape');
 const { figure } = require('./lib/figure');
+const { repeatRuns } = require('./lib/runs');
 const { distribution, stats } = require('./lib/stats');
 const { maxRateRun } = require('./ingest');
 
@@ -167,22 +168,15 @@ async function freshnessRun(ctx, { series, probes }) {
 
 async function measureFreshness(ctx) {
   const { runs, series, freshnessProbes } = ctx.config;
-  const results = [];
-  const errors = [];
-  for (let r = 0; r < runs; r++) {
-    try {
-      const res = await freshnessRun(ctx, { series, probes: freshnessProbes });
-      results.push(res);
-      errors.push(...res.errors.map((e) => `run ${r + 1}: ${e}`));
+  const { results, errors } = await repeatRuns(ctx, {
+    runs,
+    label: 'freshness',
+    run: () => freshnessRun(ctx, { series, probes: freshnessProbes }),
+    describe: (res) => {
       const l = res.latency;
-      ctx.log(
-        `freshness run ${r + 1}/${runs}: p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms (${l.count} samples; scrape p50 ${res.scrapeMs.p50.toFixed(1)} ms; background ${Math.round(res.background.achieved_rate)} of ${res.background.target_rate} points/s)`,
-      );
-    } catch (err) {
-      errors.push(`run ${r + 1}: ${err.message}`);
-      ctx.log(`freshness run ${r + 1}/${runs} FAILED: ${err.message}`);
-    }
-  }
+      return `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms (${l.count} samples; scrape p50 ${res.scrapeMs.p50.toFixed(1)} ms; background ${Math.round(res.background.achieved_rate)} of ${res.background.target_rate} points/s)`;
+    },
+  });
   const details = {
     series,
     probesPerRun: freshnessProbes,

@@ -14,6 +14,7 @@ const { startCore, observatory, sampleValue, sleep } = require('./lib/core');
 const { runReplay, assertClean, summary, MAX_RATE } = require('./lib/replay');
 const { countSamplesStreaming } = require('./lib/scrape');
 const { figure } = require('./lib/figure');
+const { repeatRuns } = require('./lib/runs');
 
 async function memoryRun(ctx, series) {
   const core = await startCore({ PHOENIX_MAX_SERIES: String(Math.max(2_000_000, Math.ceil(series * 1.1))) });
@@ -80,20 +81,12 @@ const mib = (b) => Math.round(b / 2 ** 20);
 
 async function measureMemory(ctx) {
   const { memoryRuns, memorySeries } = ctx.config;
-  const results = [];
-  const errors = [];
-  for (let r = 0; r < memoryRuns; r++) {
-    try {
-      const res = await memoryRun(ctx, memorySeries);
-      results.push(res);
-      ctx.log(
-        `memory run ${r + 1}/${memoryRuns}: ${Math.round(res.bytesPerSeries)} bytes/series (RSS ${mib(res.idleRssBytes)} → ${mib(res.rssBytes)} MiB, ≥ ${res.rounds} points per series, series ${JSON.stringify(res.held)})`,
-      );
-    } catch (err) {
-      errors.push(`run ${r + 1}: ${err.message}`);
-      ctx.log(`memory run ${r + 1}/${memoryRuns} FAILED: ${err.message}`);
-    }
-  }
+  const { results, errors } = await repeatRuns(ctx, {
+    runs: memoryRuns,
+    label: 'memory',
+    run: () => memoryRun(ctx, memorySeries),
+    describe: (res) => `${Math.round(res.bytesPerSeries)} bytes/series (RSS ${mib(res.idleRssBytes)} → ${mib(res.rssBytes)} MiB, ≥ ${res.rounds} points per series, series ${JSON.stringify(res.held)})`,
+  });
   return [
     figure({
       id: 'memory.bytes_per_series',

@@ -17,6 +17,7 @@ const { startCore, observatory, sampleValue, track } = require('./lib/core');
 const { oneRound } = require('./lib/replay');
 const { timedGet, countSamples } = require('./lib/scrape');
 const { figure } = require('./lib/figure');
+const { repeatRuns } = require('./lib/runs');
 const { stats } = require('./lib/stats');
 
 async function renderSeconds(core) {
@@ -129,18 +130,12 @@ function renderComparisonInChild(series, runs) {
 
 async function measureRender(ctx) {
   const { runs, series, renderScrapes } = ctx.config;
-  const httpRuns = [];
-  const httpErrors = [];
-  for (let r = 0; r < runs; r++) {
-    try {
-      const res = await httpRenderRun(series, renderScrapes);
-      httpRuns.push(res);
-      ctx.log(`render :8888 run ${r + 1}/${runs}: ${res.ms.toFixed(1)} ms (core render ${res.serverRenderMs.toFixed(1)} ms, ${res.bytes} bytes)`);
-    } catch (err) {
-      httpErrors.push(`run ${r + 1}: ${err.message}`);
-      ctx.log(`render :8888 run ${r + 1}/${runs} FAILED: ${err.message}`);
-    }
-  }
+  const { results: httpRuns, errors: httpErrors } = await repeatRuns(ctx, {
+    runs,
+    label: 'render :8888',
+    run: () => httpRenderRun(series, renderScrapes),
+    describe: (res) => `${res.ms.toFixed(1)} ms (core render ${res.serverRenderMs.toFixed(1)} ms, ${res.bytes} bytes)`,
+  });
   const figures = [
     figure({
       id: 'render.http_full_fidelity_ms',

@@ -11,6 +11,7 @@ const { startReplay, assertClean, summary, MAX_RATE } = require('./lib/replay');
 const { warmUp } = require('./ingest');
 const { timedGet } = require('./lib/scrape');
 const { figure } = require('./lib/figure');
+const { repeatRuns } = require('./lib/runs');
 const { distribution } = require('./lib/stats');
 
 const SCRAPE_INTERVAL_MS = 1000;
@@ -60,20 +61,12 @@ async function scrapeRun(r, { series, seconds }) {
 
 async function measureScrapeInterference(ctx) {
   const { runs, series, scrapeSeconds } = ctx.config;
-  const results = [];
-  const errors = [];
-  for (let r = 0; r < runs; r++) {
-    try {
-      const res = await scrapeRun(r, { series, seconds: scrapeSeconds });
-      results.push(res);
-      ctx.log(
-        `scrape interference run ${r + 1}/${runs}: ${Math.round(res.with)} / ${Math.round(res.without)} points/s = ${res.ratio.toFixed(3)} (${res.scrapeMs.count} scrapes, p50 ${res.scrapeMs.p50.toFixed(1)} ms)`,
-      );
-    } catch (err) {
-      errors.push(`run ${r + 1}: ${err.message}`);
-      ctx.log(`scrape interference run ${r + 1}/${runs} FAILED: ${err.message}`);
-    }
-  }
+  const { results, errors } = await repeatRuns(ctx, {
+    runs,
+    label: 'scrape interference',
+    run: (r) => scrapeRun(r, { series, seconds: scrapeSeconds }),
+    describe: (res) => `${Math.round(res.with)} / ${Math.round(res.without)} points/s = ${res.ratio.toFixed(3)} (${res.scrapeMs.count} scrapes, p50 ${res.scrapeMs.p50.toFixed(1)} ms)`,
+  });
   const n = series.toLocaleString('en-US');
   return [
     figure({

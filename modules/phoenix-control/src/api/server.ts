@@ -1,8 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { installApiGuards } from '@phoenix/runtime';
+import { installApiGuards, installApiTail, listenApi, type ApiServer } from '@phoenix/runtime';
 import type { ControlError } from '../contracts';
 import { validateControlOverrideRequest } from '../contracts';
 import type { Controller } from '../controller/controller';
@@ -76,53 +74,16 @@ export function createApiApp(deps: ApiDeps): express.Express {
     res.json({ entries: history ? history.list(limit) : [] });
   });
 
-  app.get('/metrics', async (_req, res) => {
-    try {
-      const text = await registry.metrics();
-      res.set('content-type', registry.contentType).send(text);
-    } catch (err) {
-      sendError(res, 500, `metrics unavailable: ${(err as Error).message}`);
-    }
-  });
-
   app.get('/health', (_req, res) => {
     res.json(controller.health());
   });
 
-  app.use((_req: Request, res: Response) => sendError(res, 404, 'no such route'));
-
-  // Body parser errors (too large, malformed JSON) and anything unexpected: a JSON error, never a stack trace.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large') return sendError(res, 413, `the body is larger than ${config.bodyLimitBytes} bytes`);
-    if (e.type === 'entity.parse.failed') return sendError(res, 400, 'the body is not valid JSON', [`(document): ${e.message ?? 'parse error'}`]);
-    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendError(res, 415, e.message ?? 'unsupported encoding');
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, e.message ?? 'bad request');
-    log.error('API request failed', { err });
-    return sendError(res, 500, 'internal error');
-  });
+  // GET /metrics, the JSON 404 and the error handler (body parser errors: a JSON error, never a stack trace)
+  installApiTail(app, { registry, log, bodyLimitBytes: config.bodyLimitBytes, sendError: (res, status, error, details) => sendError(res, status, error, details) });
   return app;
 }
 
 /** Starts the API; resolves with the server and the bound port. */
-export async function startApi(deps: ApiDeps): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
-  const app = createApiApp(deps);
-  const server = http.createServer(app);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(deps.config.port, deps.config.bindAddress, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    server,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      }),
-  };
+export function startApi(deps: ApiDeps): Promise<ApiServer> {
+  return listenApi(createApiApp(deps), { port: deps.config.port, bindAddress: deps.config.bindAddress, requestTimeoutMs: 30_000 });
 }

@@ -262,6 +262,34 @@ function readRepeated64(r: ProtoReader, wt: number, out: number[], asDouble: boo
   }
 }
 
+/**
+ * Fields 2–5, which HistogramDataPoint, ExponentialHistogramDataPoint and SummaryDataPoint share:
+ * start and time (fixed64 ns), count (fixed64) and sum (double). False for any other field.
+ */
+function readAggregateField(r: ProtoReader, field: number, wt: number, p: { startMs: number; timeMs: number; count: number; sum: number; hasSum?: boolean }): boolean {
+  switch (field) {
+    case 2:
+      expectWire(field, wt, I64);
+      p.startMs = r.fixed64() / NS_PER_MS;
+      return true;
+    case 3:
+      expectWire(field, wt, I64);
+      p.timeMs = r.fixed64() / NS_PER_MS;
+      return true;
+    case 4:
+      expectWire(field, wt, I64);
+      p.count = r.fixed64();
+      return true;
+    case 5:
+      expectWire(field, wt, I64);
+      p.sum = r.double();
+      if (p.hasSum !== undefined) p.hasSum = true;
+      return true;
+    default:
+      return false;
+  }
+}
+
 function readHistogramPoint(r: ProtoReader): HistogramPoint {
   const p: HistogramPoint = { attrs: [], startMs: 0, timeMs: 0, count: 0, hasSum: false, sum: 0, bucketCounts: [], bounds: [], flags: 0 };
   while (!r.eof()) {
@@ -272,23 +300,6 @@ function readHistogramPoint(r: ProtoReader): HistogramPoint {
       case 9:
         expectWire(field, wt, LEN);
         p.attrs.push(readKeyValue(r.sub()));
-        break;
-      case 2:
-        expectWire(field, wt, I64);
-        p.startMs = r.fixed64() / NS_PER_MS;
-        break;
-      case 3:
-        expectWire(field, wt, I64);
-        p.timeMs = r.fixed64() / NS_PER_MS;
-        break;
-      case 4:
-        expectWire(field, wt, I64);
-        p.count = r.fixed64();
-        break;
-      case 5:
-        expectWire(field, wt, I64);
-        p.sum = r.double();
-        p.hasSum = true;
         break;
       case 6:
         readRepeated64(r, wt, p.bucketCounts, false);
@@ -301,7 +312,7 @@ function readHistogramPoint(r: ProtoReader): HistogramPoint {
         p.flags = r.uint32();
         break;
       default:
-        r.skip(wt);
+        if (!readAggregateField(r, field, wt, p)) r.skip(wt);
     }
   }
   return p;
@@ -351,23 +362,6 @@ function readExpHistogramPoint(r: ProtoReader): ExpHistogramPoint {
         expectWire(field, wt, LEN);
         p.attrs.push(readKeyValue(r.sub()));
         break;
-      case 2:
-        expectWire(field, wt, I64);
-        p.startMs = r.fixed64() / NS_PER_MS;
-        break;
-      case 3:
-        expectWire(field, wt, I64);
-        p.timeMs = r.fixed64() / NS_PER_MS;
-        break;
-      case 4:
-        expectWire(field, wt, I64);
-        p.count = r.fixed64();
-        break;
-      case 5:
-        expectWire(field, wt, I64);
-        p.sum = r.double();
-        p.hasSum = true;
-        break;
       case 6:
         expectWire(field, wt, VARINT);
         p.scale = r.sint32();
@@ -393,7 +387,7 @@ function readExpHistogramPoint(r: ProtoReader): ExpHistogramPoint {
         p.zeroThreshold = r.double();
         break;
       default:
-        r.skip(wt);
+        if (!readAggregateField(r, field, wt, p)) r.skip(wt);
     }
   }
   return p;
@@ -409,22 +403,6 @@ function readSummaryPoint(r: ProtoReader): SummaryPoint {
       case 7:
         expectWire(field, wt, LEN);
         p.attrs.push(readKeyValue(r.sub()));
-        break;
-      case 2:
-        expectWire(field, wt, I64);
-        p.startMs = r.fixed64() / NS_PER_MS;
-        break;
-      case 3:
-        expectWire(field, wt, I64);
-        p.timeMs = r.fixed64() / NS_PER_MS;
-        break;
-      case 4:
-        expectWire(field, wt, I64);
-        p.count = r.fixed64();
-        break;
-      case 5:
-        expectWire(field, wt, I64);
-        p.sum = r.double();
         break;
       case 6: {
         expectWire(field, wt, LEN);
@@ -450,7 +428,7 @@ function readSummaryPoint(r: ProtoReader): SummaryPoint {
         p.flags = r.uint32();
         break;
       default:
-        r.skip(wt);
+        if (!readAggregateField(r, field, wt, p)) r.skip(wt);
     }
   }
   return p;

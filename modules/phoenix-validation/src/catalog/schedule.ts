@@ -1,4 +1,4 @@
-import { phaseMultiplier, profileDuration, type LoadProfile } from '../contracts';
+import { phaseMultiplier, profileDuration, profilePointAt, type LoadProfile } from '../contracts';
 
 export { phaseMultiplier, profileDuration };
 
@@ -23,37 +23,15 @@ export function scaleHosts(hosts: number, hostScale: number): number {
 
 /** Where a profile stands `elapsed` scenario seconds after it started, with hosts multiplied by `hostScale`. */
 export function loadPointAt(profile: LoadProfile, elapsed: number, hostScale = 1, loop = profile.loop ?? false): LoadPoint {
-  const total = profileDuration(profile);
-  let t = Math.max(0, elapsed);
-  let completed = false;
-  if (t >= total) {
-    if (loop) t = t % total;
-    else completed = true;
-  }
-  let index = profile.phases.length - 1;
-  let inPhase = profile.phases[index].duration_seconds;
-  if (!completed) {
-    let start = 0;
-    for (let i = 0; i < profile.phases.length; i++) {
-      const d = profile.phases[i].duration_seconds;
-      if (t < start + d) {
-        index = i;
-        inPhase = t - start;
-        break;
-      }
-      start += d;
-    }
-  }
-  const phase = profile.phases[index];
-  const multiplier = phaseMultiplier(phase, inPhase);
+  const p = profilePointAt(profile, elapsed, loop);
   return {
-    phaseIndex: index,
-    phase: phase.name,
-    multiplier,
-    hosts: scaleHosts(phase.hosts ?? profile.hosts, hostScale),
-    processesPerHost: Math.max(1, Math.round(profile.processes_per_host * multiplier)),
-    churnRate: phase.churn_rate ?? profile.churn_rate ?? 0,
-    completed,
+    phaseIndex: p.phaseIndex,
+    phase: p.phase.name,
+    multiplier: p.multiplier,
+    hosts: scaleHosts(p.hosts, hostScale),
+    processesPerHost: p.processesPerHost,
+    churnRate: p.churnRate,
+    completed: p.completed,
   };
 }
 
