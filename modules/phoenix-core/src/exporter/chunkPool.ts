@@ -6,6 +6,8 @@
  */
 export class ChunkPool {
   private readonly free: Buffer[] = [];
+  /** chunks allocated so far (not taken from the pool) */
+  allocated = 0;
 
   constructor(
     /** bytes per chunk */
@@ -16,8 +18,10 @@ export class ChunkPool {
 
   /** A chunk of at least `minBytes` (pooled when it fits the chunk size). */
   acquire(minBytes = 0): Buffer {
-    if (minBytes <= this.chunkBytes) return this.free.pop() ?? Buffer.allocUnsafe(this.chunkBytes);
-    return Buffer.allocUnsafe(minBytes);
+    const pooled = minBytes <= this.chunkBytes ? this.free.pop() : undefined;
+    if (pooled) return pooled;
+    this.allocated++;
+    return Buffer.allocUnsafe(Math.max(minBytes, this.chunkBytes));
   }
 
   /** Gives back chunks exactly as acquire returned them, each once; odd-sized ones are dropped. */

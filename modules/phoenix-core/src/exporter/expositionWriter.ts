@@ -12,9 +12,10 @@ const BATCH = 32 * 1024;
  * Pipelines render into it; exporters send the chunks.
  */
 export class ExpositionWriter {
+  /** completed output, not yet taken (see takeCompleted) */
   private readonly chunks: Buffer[] = [];
-  /** every chunk taken from the pool (whole), for release() */
-  private readonly owned: Buffer[] = [];
+  /** the whole chunk each of `chunks` is a view of (what goes back to the pool) */
+  private readonly owners: Buffer[] = [];
   private cur: Buffer;
   private off = 0;
   /** text not yet encoded: lines are batched so each encode call handles ~32 KiB */
@@ -32,18 +33,49 @@ export class ExpositionWriter {
 
   private take(minBytes: number): Buffer {
     if (!this.pool) return Buffer.allocUnsafe(Math.max(CHUNK, minBytes));
-    const c = this.pool.acquire(minBytes);
-    this.owned.push(c);
-    return c;
+    return this.pool.acquire(minBytes);
   }
 
-  /** Gives the chunks back to the pool; the buffers returned earlier must no longer be used. */
+  /**
+   * Gives the chunks the writer still holds back to the pool (not those handed out by
+   * takeCompleted); the buffers returned by buffers() must no longer be used. The writer is done.
+   */
   release(): void {
     if (!this.pool) return;
-    const owned = this.owned.splice(0);
+    const owned = this.owners.splice(0);
     this.chunks.length = 0;
+    owned.push(this.cur);
+    this.cur = Buffer.alloc(0);
     this.off = 0;
     this.pool.release(owned);
+  }
+
+  /** Bytes of completed chunks not yet taken. */
+  get completedBytes(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.length;
+    return n;
+  }
+
+  /**
+   * Hands over the completed chunks, and with `all` the text written so far: `[bytes, chunk]`
+   * pairs, where `chunk` (possibly undefined) goes back to the pool (ChunkPool.release) once
+   * `bytes` are sent. Lets an exposition be streamed while it is rendered, in bounded memory.
+   */
+  takeCompleted(all = false): Array<[bytes: Buffer, chunk: Buffer | undefined]> {
+    if (all) {
+      this.flush();
+      if (this.off > 0) {
+        this.chunks.push(this.cur.subarray(0, this.off));
+        this.owners.push(this.cur);
+        this.cur = this.take(0);
+        this.off = 0;
+      }
+    }
+    const out: Array<[Buffer, Buffer | undefined]> = this.chunks.map((c, i) => [c, this.pool ? this.owners[i] : undefined]);
+    this.chunks.length = 0;
+    this.owners.length = 0;
+    return out;
   }
 
   /** Appends text. */
@@ -58,7 +90,10 @@ export class ExpositionWriter {
     this.pending = '';
     // a UTF-8 encoding takes at most 3 bytes per UTF-16 unit
     if (this.off + s.length * 3 > this.cur.length) {
-      if (this.off > 0) this.chunks.push(this.cur.subarray(0, this.off));
+      if (this.off > 0) {
+        this.chunks.push(this.cur.subarray(0, this.off));
+        this.owners.push(this.cur);
+      } else if (this.pool) this.pool.release([this.cur]);
       this.cur = this.take(s.length * 3);
       this.off = 0;
     }

@@ -22,8 +22,14 @@ export function validatePrometheusExporterConfig(name: string, c: PrometheusExpo
 
 export const TEXT_FORMAT = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** Source of an exposition: called on every scrape. */
-export type RenderFn = (w: ExpositionWriter) => void;
+/**
+ * Source of an exposition, called on every scrape: renders into `w` at once, or returns the steps
+ * of an incremental render (see Pipeline.renderSteps), which the exporter streams.
+ */
+export type RenderFn = (w: ExpositionWriter) => void | Iterator<unknown>;
+
+/** Bytes of output an incremental render may run ahead of the socket (default). */
+export const STREAM_AHEAD_BYTES = 4 << 20;
 
 /** Serves one pipeline's output in the Prometheus text format on GET {path}. */
 export class PrometheusExporter {
@@ -38,6 +44,8 @@ export class PrometheusExporter {
     private readonly onRendered?: (seconds: number, series: number) => void,
     /** output chunks reused across scrapes (see ChunkPool) */
     private readonly pool?: ChunkPool,
+    /** how far an incremental render may run ahead of the socket */
+    private readonly streamAheadBytes = STREAM_AHEAD_BYTES,
   ) {}
 
   get port(): number {
@@ -61,30 +69,79 @@ export class PrometheusExporter {
       res.end('method not allowed\n');
       return;
     }
-    let body: Buffer[];
-    let length: number;
-    const started = process.hrtime.bigint();
     const w = new ExpositionWriter(this.pool);
-    // the chunks go back to the pool once the response is done with them (sent or aborted)
-    res.once('close', () => w.release());
-    try {
-      this.render(w);
-      body = w.buffers();
-      length = w.byteLength;
-      this.onRendered?.(Number(process.hrtime.bigint() - started) / 1e9, w.series);
-    } catch (err) {
-      this.log.error('rendering the exposition failed', { exporter: this.name, err });
-      res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end('internal error while rendering metrics\n');
-      return;
+    void this.respond(req, res, w).catch((err: unknown) => {
+      this.log.error('serving the exposition failed', { exporter: this.name, err });
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('internal error while rendering metrics\n');
+      } else res.destroy();
+    });
+  }
+
+  /**
+   * Renders and sends. An incremental render is streamed (chunked): its steps run until about
+   * streamAheadBytes are ready, which are written while the next steps run, and a chunk goes back
+   * to the pool as soon as the socket took it, so a scrape of a million series holds a few MiB of
+   * output instead of the whole exposition. Between steps ingest goes on; each series is written
+   * whole, from one moment.
+   */
+  private async respond(req: http.IncomingMessage, res: http.ServerResponse, w: ExpositionWriter): Promise<void> {
+    let closed = false;
+    res.once('close', () => {
+      closed = true;
+      w.release();
+    });
+    let busy = 0n;
+    let t = process.hrtime.bigint();
+    const steps = this.render(w);
+    const send = (all: boolean): boolean => {
+      let ok = true;
+      for (const [bytes, chunk] of w.takeCompleted(all)) {
+        ok = res.write(bytes, () => chunk && this.pool?.release([chunk]));
+      }
+      return ok;
+    };
+    if (!steps) {
+      busy = process.hrtime.bigint() - t;
+      res.writeHead(200, { 'Content-Type': TEXT_FORMAT, 'Content-Length': w.byteLength });
+    } else {
+      let done = false;
+      while (!done && !closed) {
+        while (w.completedBytes < this.streamAheadBytes) {
+          if (steps.next().done) {
+            done = true;
+            break;
+          }
+        }
+        busy += process.hrtime.bigint() - t;
+        if (!res.headersSent) {
+          res.writeHead(200, { 'Content-Type': TEXT_FORMAT });
+          if (req.method === 'HEAD') break;
+        }
+        if (done) break;
+        if (!send(false)) {
+          await new Promise<void>((resolve) => {
+            const go = (): void => {
+              res.off('drain', go);
+              res.off('close', go);
+              resolve();
+            };
+            res.on('drain', go);
+            res.on('close', go);
+          });
+        }
+        t = process.hrtime.bigint();
+      }
+      if (closed) return;
     }
-    res.writeHead(200, { 'Content-Type': TEXT_FORMAT, 'Content-Length': length });
+    this.onRendered?.(Number(busy) / 1e9, w.series);
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    for (let i = 0; i < body.length - 1; i++) res.write(body[i]);
-    res.end(body[body.length - 1]);
+    send(true);
+    res.end();
   }
 
   async shutdown(): Promise<void> {

@@ -11,6 +11,7 @@ import { FakeClock } from '../clock';
 import { ExpositionWriter } from '../exporter/expositionWriter';
 import { silentLogger } from '../log';
 import { renderStore } from '../store/renderStore';
+import { renderLabels } from '../store/labels';
 import { SeriesStore } from '../store/seriesStore';
 import { defaultSeriesStoreConfig } from '../store/seriesStoreConfig';
 
@@ -159,6 +160,14 @@ describe('lazy attribute decoding (the receivers\' hot path)', () => {
         }
         expect(render(lazy)).toBe(render(eager));
         expect(lazy.size).toBe(eager.size);
+        // after creation a series derives its attributes and labels from its raw key (protobuf
+        // bytes in the lazy store, length-prefixed pairs in the eager one): both give back exactly
+        // what the series was created from
+        const derived = (st: SeriesStore) =>
+          [...st.families.values()].flatMap((f) => [...f.series.values()].map((x) => [f.name, x.labelText, renderLabels(x.labels), [...x.pointAttrs]] as const));
+        const fromLazy = derived(lazy);
+        expect(fromLazy).toEqual(derived(eager));
+        for (const [, text, rendered] of fromLazy) expect(rendered).toBe(text);
       }),
       { numRuns: 150 },
     );

@@ -100,14 +100,15 @@ export class CoreService {
       { usePolling: config.controlFilePolling },
     );
     const host = config.bindAddress;
-    // one pool of output chunks for the four pipeline endpoints (kept up to 256 MiB idle)
-    const pool = new ChunkPool(1 << 20, 256);
+    // one pool of output chunks for the four pipeline endpoints: up to 64 MiB kept idle (a 300k-series
+    // exposition); larger expositions allocate the rest per scrape
+    const pool = new ChunkPool(1 << 20, 64);
     const rendered = (exporter: string) => (seconds: number) => this.telemetry.renderSeconds.observe({ exporter }, seconds);
     this.exporters = {
-      fullFidelity: new PrometheusExporter('full_fidelity', { host, port: config.ports.fullFidelity, path: '/metrics' }, (w) => ff.render(w), log.child('exporter'), rendered('full_fidelity'), pool),
-      optimized: new PrometheusExporter('optimized', { host, port: config.ports.optimized, path: '/metrics' }, (w) => this.optimized.render(w), log.child('exporter'), rendered('optimized'), pool),
-      experimentalTopk: new PrometheusExporter('experimental_topk', { host, port: config.ports.experimentalTopk, path: '/metrics' }, (w) => this.topk.render(w), log.child('exporter'), rendered('experimental_topk'), pool),
-      active: new PrometheusExporter('active', { host, port: config.ports.active, path: '/metrics' }, (w) => this.pipelineOf(this.activePipeline).render(w), log.child('exporter'), rendered('active'), pool),
+      fullFidelity: new PrometheusExporter('full_fidelity', { host, port: config.ports.fullFidelity, path: '/metrics' }, (w) => ff.renderSteps(w), log.child('exporter'), rendered('full_fidelity'), pool),
+      optimized: new PrometheusExporter('optimized', { host, port: config.ports.optimized, path: '/metrics' }, (w) => this.optimized.renderSteps(w), log.child('exporter'), rendered('optimized'), pool),
+      experimentalTopk: new PrometheusExporter('experimental_topk', { host, port: config.ports.experimentalTopk, path: '/metrics' }, (w) => this.topk.renderSteps(w), log.child('exporter'), rendered('experimental_topk'), pool),
+      active: new PrometheusExporter('active', { host, port: config.ports.active, path: '/metrics' }, (w) => this.pipelineOf(this.activePipeline).renderSteps(w), log.child('exporter'), rendered('active'), pool),
     };
     this.observatory = new ObservatoryServer(host, config.ports.observatory, this.registry, () => this.refreshKpis(), log.child('observatory'));
     this.health = new HealthServer(host, config.ports.health, log.child('health'));

@@ -6,6 +6,11 @@
  */
 export type PromType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
+/** The label name a family type uses itself (`le`, `quantile`): input labels of that name are renamed. */
+export function reservedLabel(type: PromType): string | undefined {
+  return type === 'histogram' ? 'le' : type === 'summary' ? 'quantile' : undefined;
+}
+
 const MAIN_UNITS: Record<string, string> = {
   d: 'days',
   h: 'hours',

@@ -1,15 +1,22 @@
 import type { ExpositionWriter } from '../exporter/expositionWriter';
 import type { SeriesStore } from './seriesStore';
+import { runSteps } from '../processor/pipeline';
 
 /**
  * Renders every series of the full-fidelity store, unchanged (the full_fidelity pipeline). A metric
  * without a description gets its OpenTelemetry name as HELP, so every family is documented.
+ * Yields every `stepSeries` series (an incremental render: see Pipeline.renderSteps).
  */
-export function renderStore(store: SeriesStore, w: ExpositionWriter): void {
+export function* renderStoreSteps(store: SeriesStore, w: ExpositionWriter, stepSeries: number): Generator<void, void, void> {
+  let n = 0;
   for (const fam of store.families.values()) {
     if (fam.series.size === 0) continue;
     w.family(fam.name, fam.type, fam.help || fam.otelName);
     for (const s of fam.series.values()) {
+      if (++n === stepSeries) {
+        n = 0;
+        yield;
+      }
       switch (fam.type) {
         case 'counter':
         case 'gauge':
@@ -24,4 +31,9 @@ export function renderStore(store: SeriesStore, w: ExpositionWriter): void {
       }
     }
   }
+}
+
+/** Renders the whole store at once. */
+export function renderStore(store: SeriesStore, w: ExpositionWriter): void {
+  runSteps(renderStoreSteps(store, w, Infinity));
 }

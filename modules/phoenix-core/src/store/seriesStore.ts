@@ -12,8 +12,10 @@ import type { MetricsConsumer } from '../receiver/metricsConsumer';
 import { decodeAttributeFields } from '../otlp/decodeProtobufRequest';
 import { expToExplicit, rebucket, sameBounds } from './histogram';
 import { buildLabels, renderLabels } from './labels';
-import { promMetricName, type PromType } from './naming';
+import { promMetricName, reservedLabel, type PromType } from './naming';
+import { pairsRawKey, resourceKey } from './rawAttributes';
 import { Family, Series, type Increase, type SeriesListener } from './series';
+import { SeriesColumns } from './seriesColumns';
 import type { SeriesStoreConfig } from './seriesStoreConfig';
 
 /** Why a point inside an accepted request was refused (a label value of the rejection metric). */
@@ -40,6 +42,8 @@ export class SeriesStore implements MetricsConsumer {
   readonly families = new Map<string, Family>();
   private readonly listeners: SeriesListener[] = [];
   private seriesCount = 0;
+  private slots = 0;
+  private readonly cols = new SeriesColumns();
   private created = 0;
   private expired = 0;
   private readonly resourceAllow: Set<string>;
@@ -88,12 +92,10 @@ export class SeriesStore implements MetricsConsumer {
     for (const rm of req.resourceMetrics) {
       // flat [key, value, …], shared by the series this request creates
       const resource: string[] = [];
-      let resKey = '';
       for (const a of rm.resourceAttrs) {
-        if (!this.resourceAllow.has(a[0])) continue;
-        resource.push(this.key(a[0]), a[1]);
-        resKey += `${a[0]}\u0001${a[1]}\u0000`;
+        if (this.resourceAllow.has(a[0])) resource.push(this.key(a[0]), a[1]);
       }
+      const resKey = resourceKey(resource);
       for (const sm of rm.scopes) {
         for (const m of sm.metrics) {
           if (m.points.length === 0) continue;
@@ -139,11 +141,11 @@ export class SeriesStore implements MetricsConsumer {
             }
           }
           if (!fam) {
-            fam = new Family(name, type, m.description, m.name, monotonic);
+            fam = new Family(name, type, m.description, m.name, monotonic, this.cols);
             this.families.set(name, fam);
           } else if (m.description && fam.help !== m.description) fam.help = m.description;
 
-          const reserved = type === 'histogram' ? 'le' : type === 'summary' ? 'quantile' : undefined;
+          const reserved = reservedLabel(type);
           if (m.kind === 'gauge' || m.kind === 'sum') {
             const delta = m.kind === 'sum' && m.temporality === Temporality.Delta;
             for (const p of m.points) {
@@ -193,13 +195,8 @@ export class SeriesStore implements MetricsConsumer {
     reserved: string | undefined,
     now: number,
   ): Series | undefined {
-    let raw: string;
-    // the protobuf bytes as latin1 (they begin with a field tag, never 0x02), or the decoded pairs
-    if (p.attrBuf !== undefined) raw = p.attrBuf.toString('latin1', p.attrStart, p.attrEnd);
-    else {
-      raw = '\u0002';
-      for (const [k, v] of p.attrs) raw += `${k}\u0001${v}\u0000`;
-    }
+    // the protobuf bytes as latin1, or the decoded pairs (see rawAttributes)
+    const raw = p.attrBuf !== undefined ? p.attrBuf.toString('latin1', p.attrStart, p.attrEnd) : pairsRawKey(p.attrs);
     let inner = fam.byRaw.get(resKey);
     let s = inner?.get(raw);
     if (s) return s;
@@ -214,20 +211,22 @@ export class SeriesStore implements MetricsConsumer {
     s = fam.series.get(labelText);
     if (!s) {
       if (this.seriesCount >= this.config.maxSeries) return undefined;
-      s = new Series(fam, labels, labelText, resource, point);
+      s = new Series(fam, labelText, resource, raw, this.cols.alloc());
+      // the listeners of its first point route it with these (see Series.creating)
+      s.creating = { pointAttrs: point, labels };
       s.lastSeenMs = now;
       fam.series.set(labelText, s);
       this.seriesCount++;
       this.created++;
-    } else if (s.rawKey !== undefined && (s.moreRawKeys?.length ?? 0) >= 3) return s;
+    } else {
+      const rare = (s.rare ??= {});
+      if ((rare.rawKeys?.length ?? 0) >= 3) return s;
+      (rare.rawKeys ??= []).push([resKey, raw]);
+    }
     if (!inner) {
       inner = new Map();
       fam.byRaw.set(resKey, inner);
     }
-    if (s.rawKey === undefined) {
-      s.rawRes = resKey;
-      s.rawKey = raw;
-    } else (s.moreRawKeys ??= []).push([resKey, raw]);
     inner.set(raw, s);
     return s;
   }
@@ -387,6 +386,15 @@ export class SeriesStore implements MetricsConsumer {
         this.log.error('pipeline listener failed on update', { err, family: s.family.name });
       }
     }
+    s.creating = undefined;
+  }
+
+  /**
+   * A per-series slot for a pipeline's state (Series.slot/setSlot): slots 0–2 live in the series
+   * itself, so the pipelines need no per-series maps or arrays.
+   */
+  allocSlot(): number {
+    return this.slots++;
   }
 
   /** Removes series with no point for the staleness interval; returns how many went. */
@@ -410,6 +418,7 @@ export class SeriesStore implements MetricsConsumer {
               this.log.error('pipeline listener failed on expire', { err, family: name });
             }
           }
+          this.cols.release(s.id);
         }
       }
       if (fam.series.size === 0) this.families.delete(name);

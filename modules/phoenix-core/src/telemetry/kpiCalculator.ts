@@ -3,7 +3,7 @@ import { renderLabels } from '../store/labels';
 import type { Increase, Series, SeriesListener } from '../store/series';
 import type { SeriesStore } from '../store/seriesStore';
 import { countStoreSeries } from '../store/countSeries';
-import type { OptimizedPipeline, Profile } from '../processor/optimized/optimizedPipeline';
+import { rolledUp, type OptimizedPipeline, type Profile } from '../processor/optimized/optimizedPipeline';
 import type { PipelineName } from '../processor/pipeline';
 import type { RollupPipeline } from '../processor/rollup/rollupPipeline';
 import type { ProcessStats } from '../processor/topk/processRanker';
@@ -137,42 +137,43 @@ export class KpiCalculator implements SeriesListener {
   private predictions(): { byProfile: Record<Profile, number>; streams: number } {
     const now = this.clock.now();
     if (this.profileCache && now - this.profileCache.at < this.profileCacheMs) return { byProfile: this.profileCache.value, streams: this.profileCache.streams };
-    const byProfile = {} as Record<Profile, number>;
-    for (const profile of PROFILES) {
-      const seen = new Map<string, number>();
-      let members = 0;
-      const othersKeys = new Set<string>();
-      for (const fam of this.store.families.values()) {
-        for (const s of fam.series.values()) {
-          const r = this.optimized.routeFor(s, profile);
-          const key = `${fam.name}\u0000${renderLabels(r.labels)}`;
-          if (!seen.has(key)) {
-            const width = fam.type === 'histogram' ? (s.hist?.bounds.length ?? 0) + 3 : fam.type === 'summary' ? 2 : 1;
-            seen.set(key, width);
-            if (r.others && !othersKeys.has(key)) {
-              othersKeys.add(key);
-              members++;
-            }
-          }
-        }
-      }
-      let n = members;
-      for (const w of seen.values()) n += w;
-      byProfile[profile] = n;
-    }
+    // one pass: each series' labels are derived once; its route is the same under every profile
+    // that does not roll it up, and the same under every profile that does
+    const seen = PROFILES.map(() => new Map<string, number>());
+    const othersCount = PROFILES.map(() => 0);
     // (host, metric stream) groups of the top-k pipeline: the label sets of its `others` series
     const streams = new Set<string>();
     const identity = this.topk.identity;
     for (const fam of this.store.families.values()) {
       for (const s of fam.series.values()) {
-        if (identity.processKey(s) === '') continue;
+        const labels = s.labels;
+        const width = fam.type === 'histogram' ? (s.hist?.bounds.length ?? 0) + 3 : fam.type === 'summary' ? 2 : 1;
+        const cls = this.optimized.classOf(s);
+        let keep: string | undefined;
+        let roll: string | undefined;
+        PROFILES.forEach((profile, i) => {
+          const rolled = cls !== undefined && rolledUp(profile, cls);
+          const key = rolled
+            ? (roll ??= `${fam.name}\u0000${renderLabels(this.optimized.routeFor(s, profile, labels).labels)}`)
+            : (keep ??= `${fam.name}\u0000${renderLabels(this.optimized.routeFor(s, profile, labels).labels)}`);
+          if (!seen[i].has(key)) {
+            seen[i].set(key, width);
+            if (rolled) othersCount[i]++;
+          }
+        });
+        if (!identity.isProcessSeries(s)) continue;
         const drop = identity.processLabelNames(s);
         let key = fam.name;
-        const l = s.labels;
-        for (let i = 0; i < l.length; i += 2) if (!drop.has(l[i])) key += `\u0000${l[i]}\u0001${l[i + 1]}`;
+        for (let i = 0; i < labels.length; i += 2) if (!drop.has(labels[i])) key += `\u0000${labels[i]}\u0001${labels[i + 1]}`;
         streams.add(key);
       }
     }
+    const byProfile = {} as Record<Profile, number>;
+    PROFILES.forEach((profile, i) => {
+      let n = othersCount[i];
+      for (const w of seen[i].values()) n += w;
+      byProfile[profile] = n;
+    });
     this.profileCache = { at: now, value: byProfile, streams: streams.size };
     return { byProfile, streams: streams.size };
   }

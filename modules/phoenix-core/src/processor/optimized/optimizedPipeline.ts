@@ -1,5 +1,6 @@
 import type { Mode, PriorityClass } from '@phoenix/contracts';
 import type { Clock } from '../../clock';
+import type { FlatLabels } from '../../store/labels';
 import { promLabelName } from '../../store/naming';
 import type { Series } from '../../store/series';
 import type { SeriesStore } from '../../store/seriesStore';
@@ -50,19 +51,24 @@ export class OptimizedPipeline extends RollupPipeline {
 
   /** The priority class of a process series (memoized on the series), undefined for others. */
   classOf(s: Series): PriorityClass | undefined {
-    if (this.identity.processKey(s) === '') return undefined;
-    return (s.procClass ??= this.classifier.classify(s.attr('process.executable.name'), s.attr('process.command_line')));
+    if (s.procClass === undefined) {
+      s.procClass = this.identity.isProcessSeries(s) ? this.classifier.classify(s.attr('process.executable.name'), s.attr('process.command_line')) : null;
+    }
+    return s.procClass ?? undefined;
   }
 
-  /** The route of a series under a given profile (also used to predict other profiles' cost). */
-  routeFor(s: Series, profile: Profile): Route {
+  /**
+   * The route of a series under a given profile (also used to predict other profiles' cost);
+   * `labels` are the series' labels, when the caller already has them.
+   */
+  routeFor(s: Series, profile: Profile, labels: FlatLabels = s.labels): Route {
     const cls = this.classOf(s);
     if (cls !== undefined && rolledUp(profile, cls)) {
       const drop = this.identity.processLabelNames(s);
       for (const v of this.volatile) drop.add(v);
-      return { labels: this.outLabels(s, drop, true), others: true };
+      return { labels: this.outLabels(labels, drop, true), others: true };
     }
-    return { labels: this.outLabels(s, this.volatile, false), others: false };
+    return { labels: this.outLabels(labels, this.volatile, false), others: false };
   }
 
   protected route(s: Series): Route {
@@ -72,7 +78,12 @@ export class OptimizedPipeline extends RollupPipeline {
   /** Applies a new profile: every series is re-routed; accumulated rollup values are kept. */
   setProfile(profile: Profile): void {
     if (profile === this.profile) return;
+    const before = this.profile;
     this.profile = profile;
-    this.reroute();
+    // only series whose class is rolled up under one profile and not the other can move
+    this.reroute((s) => {
+      const cls = this.classOf(s);
+      return cls !== undefined && rolledUp(before, cls) !== rolledUp(profile, cls);
+    });
   }
 }

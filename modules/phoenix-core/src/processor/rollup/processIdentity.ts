@@ -25,21 +25,24 @@ export class ProcessIdentity {
     return out;
   }
 
-  /** A stable identity of the process a series belongs to ('' when it is not a process series). */
+  /**
+   * A stable identity of the process a series belongs to ('' when it is not a process series).
+   * Not memoized on the series (a string per series would cost ~130 bytes at a million series):
+   * the hot path, the ranker, keeps its process in a slot instead.
+   */
   processKey(s: Series): string {
-    if (s.procKey !== undefined) return s.procKey;
-    s.procKey = this.computeProcessKey(s);
-    return s.procKey;
-  }
-
-  private computeProcessKey(s: Series): string {
-    let key = '';
     const parts: string[] = [];
     const a = s.pointAttrs;
     for (let i = 0; i < a.length; i += 2) if (this.isProcessAttribute(a[i])) parts.push(`${a[i]}=${a[i + 1]}`);
-    if (parts.length === 0) return key;
+    if (parts.length === 0) return '';
     parts.sort();
-    key = parts.join('\u0000');
-    return key;
+    return parts.join('\u0000');
+  }
+
+  /** Whether a series has process attributes (processKey(s) !== ''). */
+  isProcessSeries(s: Series): boolean {
+    const a = s.pointAttrs;
+    for (let i = 0; i < a.length; i += 2) if (this.isProcessAttribute(a[i])) return true;
+    return false;
   }
 }

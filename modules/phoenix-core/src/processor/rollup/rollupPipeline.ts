@@ -4,7 +4,7 @@ import { escapeLabelValue, renderLabels, type FlatLabels } from '../../store/lab
 import { rebucket, sameBounds } from '../../store/histogram';
 import type { Family, Increase, Series, SeriesListener } from '../../store/series';
 import type { SeriesStore } from '../../store/seriesStore';
-import type { Pipeline, PipelineName } from '../pipeline';
+import { RENDER_STEP_SERIES, runSteps, type Pipeline, type PipelineName } from '../pipeline';
 import { OutFamily, OutputGroup } from './outputGroup';
 import { ProcessIdentity } from './processIdentity';
 import type { GaugeAggregation, RollupConfig } from './rollupConfig';
@@ -14,8 +14,6 @@ export interface Route {
   labels: FlatLabels;
   others: boolean;
 }
-
-let nextSlot = 0;
 
 /**
  * The machinery both reduction pipelines share. Each input series is routed to an output group.
@@ -28,7 +26,8 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
   abstract readonly name: PipelineName;
   protected readonly out = new Map<Family, OutFamily>();
   readonly identity: ProcessIdentity;
-  private readonly slot = nextSlot++;
+  /** this pipeline's slot in every series: the group it is routed to */
+  private readonly slot: number;
   /** per `host \0 family`: values of removed monotonic groups (totals preservation) */
   readonly expiredCarry = new Map<string, number>();
 
@@ -38,6 +37,7 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
     protected readonly clock: Clock,
   ) {
     this.identity = new ProcessIdentity(cfg);
+    this.slot = store.allocSlot();
   }
 
   /** Decides the output labels of a series under the current settings. */
@@ -48,11 +48,10 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
   }
 
   /** Output labels: the input labels minus `drop`, plus the rollup label when `others`. */
-  protected outLabels(s: Series, drop: Set<string>, others: boolean): FlatLabels {
+  protected outLabels(l: FlatLabels, drop: ReadonlySet<string>, others: boolean): FlatLabels {
     const out: string[] = [];
     const name = this.cfg.rollupLabel;
     let placed = !others;
-    const l = s.labels;
     for (let i = 0; i < l.length; i += 2) {
       // an input label of the same name gives way to the rollup label
       if (drop.has(l[i]) || (others && l[i] === name)) continue;
@@ -67,7 +66,7 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
   }
 
   groupOf(s: Series): OutputGroup | undefined {
-    return s.slots[this.slot] as OutputGroup | undefined;
+    return s.slot(this.slot) as OutputGroup | undefined;
   }
 
   private resolveGroup(s: Series): OutputGroup {
@@ -88,20 +87,20 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
   }
 
   onUpdate(s: Series, inc: Increase | undefined, now: number): void {
-    let g = s.slots[this.slot] as OutputGroup | undefined;
+    let g = s.slot(this.slot) as OutputGroup | undefined;
     if (!g) {
       g = this.resolveGroup(s);
-      g.members.add(s);
-      s.slots[this.slot] = g;
+      g.add(s);
+      s.setSlot(this.slot, g);
     }
     if (inc) this.accumulate(g, s, inc);
     g.lastUpdateMs = now;
   }
 
   onExpire(s: Series): void {
-    const g = s.slots[this.slot] as OutputGroup | undefined;
-    if (g) g.members.delete(s);
-    s.slots[this.slot] = undefined;
+    const g = s.slot(this.slot) as OutputGroup | undefined;
+    if (g) g.remove(s);
+    s.setSlot(this.slot, undefined);
   }
 
   private accumulate(g: OutputGroup, s: Series, inc: Increase): void {
@@ -140,14 +139,14 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
     for (const fam of this.store.families.values()) {
       for (const s of fam.series.values()) {
         if (only && !only(s)) continue;
-        const cur = s.slots[this.slot] as OutputGroup | undefined;
+        const cur = s.slot(this.slot) as OutputGroup | undefined;
         if (!cur) continue; // not yet seen by this pipeline
         const next = this.resolveGroup(s);
         if (next === cur) continue;
-        cur.members.delete(s);
-        next.members.add(s);
+        cur.remove(s);
+        next.add(s);
         next.lastUpdateMs = now;
-        s.slots[this.slot] = next;
+        s.setSlot(this.slot, next);
         moved++;
       }
     }
@@ -164,7 +163,7 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
     let n = 0;
     for (const [family, fam] of this.out) {
       for (const [key, g] of fam.groups) {
-        if (g.members.size === 0 && g.lastUpdateMs < cutoff) {
+        if (g.size === 0 && g.lastUpdateMs < cutoff) {
           if (family.monotonic) {
             const k = `${g.host}\u0000${family.name}`;
             this.expiredCarry.set(k, (this.expiredCarry.get(k) ?? 0) + this.monotonicTotal(g));
@@ -191,10 +190,11 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
 
   /** The value a gauge group exposes, aggregated over its live members; undefined when it has none. */
   gaugeValue(g: OutputGroup, agg: GaugeAggregation): number | undefined {
-    if (g.members.size === 0) return undefined;
+    const members = g.members;
+    if (!members || members.size === 0) return undefined;
     let acc = agg === 'max' ? -Infinity : agg === 'min' ? Infinity : 0;
     let lastT = -Infinity;
-    for (const m of g.members) {
+    for (const m of members) {
       const v = m.value;
       switch (agg) {
         case 'sum':
@@ -215,7 +215,7 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
           break;
       }
     }
-    return agg === 'avg' ? acc / g.members.size : acc;
+    return agg === 'avg' ? acc / members.size : acc;
   }
 
   /** Visits every exposed group (gauge groups without members are not exposed). */
@@ -232,11 +232,20 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
   }
 
   render(w: ExpositionWriter): void {
+    runSteps(this.renderSteps(w));
+  }
+
+  *renderSteps(w: ExpositionWriter): Generator<void, void, void> {
     const members: OutputGroup[] = [];
+    let n = 0;
     for (const [family, fam] of this.out) {
       const agg = family.type === 'gauge' ? this.aggregationOf(family) : 'sum';
       let headed = false;
       for (const g of fam.groups.values()) {
+        if (++n === RENDER_STEP_SERIES) {
+          n = 0;
+          yield;
+        }
         let gv: number | undefined;
         if (family.type === 'gauge') {
           gv = this.gaugeValue(g, agg);
@@ -260,17 +269,17 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
           }
           case 'summary':
             // quantiles cannot be re-aggregated: a rolled-up summary exposes _sum and _count
-            w.summary(family.name, g.labelText, g.members.size === 1 ? [...g.members][0].summary?.quantiles : undefined, g.summarySum, g.summaryCount);
+            w.summary(family.name, g.labelText, g.only()?.summary?.quantiles, g.summarySum, g.summaryCount);
             break;
         }
-        if (g.others && g.members.size > 0) members.push(g);
+        if (g.others && g.size > 0) members.push(g);
       }
     }
     if (members.length > 0) {
       w.family('phoenix_rollup_members', 'gauge', 'Input series held by each `others` rollup series (same labels, plus `metric`).');
       for (const g of members) {
         const sep = g.labelText === '' ? '' : ',';
-        w.sample('phoenix_rollup_members', `${g.labelText}${sep}metric="${escapeLabelValue(g.family.name)}"`, g.members.size);
+        w.sample('phoenix_rollup_members', `${g.labelText}${sep}metric="${escapeLabelValue(g.family.name)}"`, g.size);
       }
     }
   }
@@ -284,12 +293,12 @@ export abstract class RollupPipeline implements Pipeline, SeriesListener {
           n += (g.hist?.bounds.length ?? 0) + 3;
           break;
         case 'summary':
-          n += 2 + (g.members.size === 1 ? ([...g.members][0].summary?.quantiles.length ?? 0) : 0);
+          n += 2 + (g.only()?.summary?.quantiles.length ?? 0);
           break;
         default:
           n += 1;
       }
-      if (g.others && g.members.size > 0) n += 1;
+      if (g.others && g.size > 0) n += 1;
     });
     return n;
   }

@@ -5,6 +5,7 @@ import type { ProcessIdentity } from '../rollup/processIdentity';
 /** What the ranker knows of one process. */
 export interface ProcessStats {
   key: string;
+  /** the process' names, for its priority class; undefined once the class is known */
   executable: string | undefined;
   commandLine: string | undefined;
   /** memo of the priority class (see OptimizedPipeline.rollsUp) */
@@ -15,6 +16,8 @@ export interface ProcessStats {
    */
   entries: number[];
   lastSeenMs: number;
+  /** set when prune() dropped the process (series that kept it in their slot look it up again) */
+  gone?: boolean;
 }
 
 /**
@@ -31,22 +34,18 @@ export class ProcessRanker implements SeriesListener {
     private readonly identity: ProcessIdentity,
     private readonly now: () => number,
     public windowMs: number,
+    /** the series slot (SeriesStore.allocSlot) where a series keeps its process: false for a non-process series */
+    private readonly slot: number,
   ) {}
 
   onUpdate(s: Series, inc: Increase | undefined, now: number): void {
     if (!inc || s.family.otelName !== this.metric) return;
-    const key = this.identity.processKey(s);
-    if (key === '') return;
-    const host = (s.hostKey ??= s.attr(this.hostAttribute) ?? '');
-    let procs = this.hosts.get(host);
-    if (!procs) {
-      procs = new Map();
-      this.hosts.set(host, procs);
-    }
-    let p = procs.get(key);
-    if (!p) {
-      p = { key, executable: s.attr('process.executable.name'), commandLine: s.attr('process.command_line'), entries: [], lastSeenMs: now };
-      procs.set(key, p);
+    let p = s.slot(this.slot) as ProcessStats | false | undefined;
+    if (p === false) return;
+    if (p === undefined || p.gone) {
+      p = this.processOf(s, now);
+      s.setSlot(this.slot, p ?? false);
+      if (!p) return;
     }
     p.lastSeenMs = now;
     if (s.updates > 1 && inc.value > 0) {
@@ -56,6 +55,27 @@ export class ProcessRanker implements SeriesListener {
       if (n > 0 && now - e[n - 2] < 1000) e[n - 1] += inc.value;
       else e.push(now, inc.value);
     }
+  }
+
+  private processOf(s: Series, now: number): ProcessStats | undefined {
+    const key = this.identity.processKey(s);
+    if (key === '') return undefined;
+    const host = (s.hostKey ??= s.attr(this.hostAttribute) ?? '');
+    let procs = this.hosts.get(host);
+    if (!procs) {
+      procs = new Map();
+      this.hosts.set(host, procs);
+    }
+    let p = procs.get(key);
+    if (!p) {
+      // the class when a pipeline already knows it (then the process needs no copy of its names)
+      const cls = s.procClass ?? undefined;
+      p = cls
+        ? { key, executable: undefined, commandLine: undefined, cls, entries: [], lastSeenMs: now }
+        : { key, executable: s.attr('process.executable.name'), commandLine: s.attr('process.command_line'), cls, entries: [], lastSeenMs: now };
+      procs.set(key, p);
+    }
+    return p;
   }
 
   onExpire(): void {
@@ -83,7 +103,10 @@ export class ProcessRanker implements SeriesListener {
           while (i < e.length && e[i] <= from) i += 2;
           e.splice(0, i);
         }
-        if (p.lastSeenMs < now - staleMs) procs.delete(key);
+        if (p.lastSeenMs < now - staleMs) {
+          procs.delete(key);
+          p.gone = true;
+        }
       }
       if (procs.size === 0) this.hosts.delete(host);
     }

@@ -26,7 +26,7 @@ export class TopkPipeline extends RollupPipeline {
   ) {
     super(store, cfg, clock);
     this.k = topk.k;
-    this.ranker = new ProcessRanker(topk.rankingMetric, cfg.hostAttribute, this.identity, () => clock.now(), topk.windowMs);
+    this.ranker = new ProcessRanker(topk.rankingMetric, cfg.hostAttribute, this.identity, () => clock.now(), topk.windowMs, store.allocSlot());
   }
 
   get currentK(): number {
@@ -45,7 +45,7 @@ export class TopkPipeline extends RollupPipeline {
   protected route(s: Series): Route {
     const pk = this.identity.processKey(s);
     if (pk === '' || this.isIndividual(this.hostOf(s), pk)) return { labels: s.labels, others: false };
-    return { labels: this.outLabels(s, this.identity.processLabelNames(s), true), others: true };
+    return { labels: this.outLabels(s.labels, this.identity.processLabelNames(s), true), others: true };
   }
 
   setK(k: number): void {
