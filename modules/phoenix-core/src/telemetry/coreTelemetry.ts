@@ -45,7 +45,7 @@ export class CoreTelemetry {
     });
     this.renderSeconds = new Histogram({
       name: 'phoenix_exporter_render_seconds',
-      help: 'Time to render one scrape of a Prometheus endpoint, by exporter.',
+      help: 'CPU time spent rendering one scrape of a Prometheus endpoint (the render steps, not the waits for the socket while it is streamed), by exporter.',
       labelNames: ['exporter'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
