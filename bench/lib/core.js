@@ -12,16 +12,8 @@ const { freePorts } = require('../../modules/phoenix-testkit/dist/freePort');
 const CORE_MAIN = path.join(__dirname, '../../modules/phoenix-core/dist/main.js');
 // the flags the core ships with (npm start, compose): the bench measures the product as run
 const { CORE_NODE_FLAGS } = require('../../modules/phoenix-core/dist/nodeFlags');
-const PORT_NAMES = {
-  otlpGrpc: 'PHOENIX_OTLP_GRPC_PORT',
-  otlpHttp: 'PHOENIX_OTLP_HTTP_PORT',
-  fullFidelity: 'PHOENIX_FULL_FIDELITY_PORT',
-  optimized: 'PHOENIX_OPTIMIZED_PORT',
-  experimentalTopk: 'PHOENIX_EXPERIMENTAL_TOPK_PORT',
-  observatory: 'PHOENIX_OBSERVATORY_PORT',
-  active: 'PHOENIX_ACTIVE_PORT',
-  health: 'PHOENIX_HEALTH_PORT',
-};
+// the core's own port variables (coreConfig), so the bench cannot drift from them
+const { PORT_ENV: PORT_NAMES } = require('../../modules/phoenix-core/dist/config/coreConfig');
 
 let tasksetChecked;
 function hasTaskset() {

@@ -5,3 +5,4 @@ export * from './apiGuards';
 export * from './restApiConfig';
 export * from './runService';
 export * from './apiServer';
+export * from './exposition';

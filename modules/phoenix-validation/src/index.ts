@@ -1,5 +1,4 @@
 export * from '@phoenix/runtime';
-export * from '@phoenix/runtime';
 export * from './config';
 export * from './service';
 export * from './api/config';
@@ -26,7 +25,6 @@ export * from './runner/manager';
 export * from './runner/runner';
 export * from './runner/sleep';
 export * from './sources/direct';
-export * from './sources/exposition';
 export * from './sources/http';
 export * from './sources/kpis';
 export * from './sources/probes';

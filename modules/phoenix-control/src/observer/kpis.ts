@@ -1,5 +1,5 @@
 import type { ControlKpis, ControlPipelineValues } from '../contracts';
-import type { Sample } from './exposition';
+import type { Sample } from '@phoenix/runtime';
 
 /** The observatory metric names (contracts/metrics/observatory.md) the observer reads. */
 export const OBSERVATORY = {

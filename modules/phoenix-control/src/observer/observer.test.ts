@@ -5,7 +5,7 @@ import { ManualClock } from '@phoenix/runtime';
 import { validateControlStatus } from '../contracts';
 import { silentLogger } from '@phoenix/runtime';
 import { defaultObserverConfig, validateObserverConfig, type ObserverConfig } from './config';
-import { parseExposition } from './exposition';
+import { parseExposition } from '@phoenix/runtime';
 import { Observer } from './observer';
 
 /** An observatory exposition as the core publishes it (contracts/metrics/observatory.md). */

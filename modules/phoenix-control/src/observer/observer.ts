@@ -7,7 +7,7 @@ import type { ControlKpis, ControlPipelineValues } from '../contracts';
 import type { Logger } from '@phoenix/runtime';
 import { optionalGauge } from '../promUtil';
 import type { ObserverConfig } from './config';
-import { parseExposition, type Sample } from './exposition';
+import { parseExposition, type Sample } from '@phoenix/runtime';
 import { buildKpis, isWanted, OBSERVATORY, type IngestMemory } from './kpis';
 
 /** Where the controller gets its KPIs from (the observer, or a fake in tests). */

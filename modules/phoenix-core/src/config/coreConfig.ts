@@ -95,7 +95,8 @@ export function validateCoreConfig(c: CoreConfig): string[] {
   return errs;
 }
 
-const PORT_ENV: Record<keyof CorePorts, string> = {
+/** The environment variable of each port (also used by the bench to start the core on free ports). */
+export const PORT_ENV: Readonly<Record<keyof CorePorts, string>> = {
   otlpGrpc: 'PHOENIX_OTLP_GRPC_PORT',
   otlpHttp: 'PHOENIX_OTLP_HTTP_PORT',
   fullFidelity: 'PHOENIX_FULL_FIDELITY_PORT',

@@ -1,4 +1,4 @@
-import { parseExposition } from './exposition';
+import { parseExposition } from '@phoenix/runtime';
 import { fetchText, joinUrl } from './http';
 import { KPI_METRICS, OBSERVER_INGEST_METRIC, readingFromSamples, type KpiReading, type KpiSource } from './kpis';
 

@@ -1,5 +1,5 @@
 import type { BenchmarkModeName, BenchmarkPipelineName, BenchmarkPipelineValues, BenchmarkSample } from '../contracts';
-import type { Sample } from './exposition';
+import type { Sample } from '@phoenix/runtime';
 
 /** What one reading of the KPIs gives (a sample without its time and load fields). */
 export type KpiReading = Omit<BenchmarkSample, 'at' | 'offset_seconds' | 'phase' | 'load_hosts' | 'load_processes_per_host'>;

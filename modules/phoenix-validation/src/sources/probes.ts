@@ -1,6 +1,6 @@
 import type { BenchmarkMissedHeavyHitter, BenchmarkPipelineName, BenchmarkProbe, GeneratorsHostTruth, GeneratorsTopProcess, GeneratorsTruth } from '../contracts';
 import type { GeneratorsClient } from '../clients/generators';
-import { parseLabels } from './exposition';
+import { parseLabels } from '@phoenix/runtime';
 import { sleep } from '../runner/sleep';
 import { fetchText } from './http';
 

@@ -1,4 +1,4 @@
-import type { Sample } from './exposition';
+import type { Sample } from '@phoenix/runtime';
 import { fetchJson, joinUrl } from './http';
 import { KPI_METRICS, OBSERVER_INGEST_METRIC, readingFromSamples, type KpiReading, type KpiSource } from './kpis';
 

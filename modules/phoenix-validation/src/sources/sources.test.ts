@@ -1,4 +1,4 @@
-import { parseExposition } from './exposition';
+import { parseExposition } from '@phoenix/runtime';
 import { readingFromSamples } from './kpis';
 import { coreSamples, prometheusQuery } from './prometheus';
 

@@ -70,9 +70,8 @@ export class ProcessRanker implements SeriesListener {
     if (!p) {
       // the class when a pipeline already knows it (then the process needs no copy of its names)
       const cls = s.procClass ?? undefined;
-      p = cls
-        ? { key, executable: undefined, commandLine: undefined, cls, entries: [], lastSeenMs: now }
-        : { key, executable: s.attr('process.executable.name'), commandLine: s.attr('process.command_line'), cls, entries: [], lastSeenMs: now };
+      const names = cls === undefined;
+      p = { key, executable: names ? s.attr('process.executable.name') : undefined, commandLine: names ? s.attr('process.command_line') : undefined, cls, entries: [], lastSeenMs: now };
       procs.set(key, p);
     }
     return p;

@@ -1,3 +1,8 @@
+/**
+ * Reading the Prometheus text exposition format, shared by the control loop's observer and the
+ * validation module's sources.
+ */
+
 /** One sample of a Prometheus text exposition (or of a Prometheus HTTP API vector). */
 export interface Sample {
   name: string;
@@ -42,14 +47,14 @@ export function parseExposition(text: string, wanted?: (name: string) => boolean
     if (end < 0) end = text.length;
     const raw = text.slice(start, end);
     start = end + 1;
-    if (raw === '' || raw.charCodeAt(0) === 35 /* # */) continue;
+    const line = raw.trim();
+    // a comment is a line whose first non-blank character is #
+    if (line === '' || line.charCodeAt(0) === 35) continue;
     if (wanted) {
-      const cut = raw.search(/[{\s]/);
-      const name = cut < 0 ? raw : raw.slice(0, cut);
+      const cut = line.search(/[{\s]/);
+      const name = cut < 0 ? line : line.slice(0, cut);
       if (!wanted(name)) continue;
     }
-    const line = raw.trim();
-    if (line === '') continue;
     const m = LINE.exec(line);
     if (!m) {
       badLines += 1;
