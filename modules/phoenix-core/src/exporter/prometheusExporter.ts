@@ -22,11 +22,21 @@ export function validatePrometheusExporterConfig(name: string, c: PrometheusExpo
 
 export const TEXT_FORMAT = 'text/plain; version=0.0.4; charset=utf-8';
 
+/** An exposition rendered elsewhere (the merged parts of a sharded core's shards). */
+export interface RenderedExposition {
+  chunks: Buffer[];
+  /** sample lines */
+  series: number;
+  /** CPU time the rendering took */
+  seconds: number;
+}
+
 /**
- * Source of an exposition, called on every scrape: renders into `w` at once, or returns the steps
- * of an incremental render (see Pipeline.renderSteps), which the exporter streams.
+ * Source of an exposition, called on every scrape: renders into `w` at once, returns the steps
+ * of an incremental render (see Pipeline.renderSteps), which the exporter streams, or a promise
+ * of an exposition rendered elsewhere.
  */
-export type RenderFn = (w: ExpositionWriter) => void | Iterator<unknown>;
+export type RenderFn = (w: ExpositionWriter) => void | Iterator<unknown> | Promise<RenderedExposition>;
 
 /** Bytes of output an incremental render may run ahead of the socket (default). */
 export const STREAM_AHEAD_BYTES = 4 << 20;
@@ -95,6 +105,17 @@ export class PrometheusExporter {
     let busy = 0n;
     let t = process.hrtime.bigint();
     const steps = this.render(w);
+    if (steps instanceof Promise) {
+      const done = await steps;
+      if (closed) return;
+      let length = 0;
+      for (const c of done.chunks) length += c.length;
+      res.writeHead(200, { 'Content-Type': TEXT_FORMAT, 'Content-Length': length });
+      this.onRendered?.(done.seconds, done.series);
+      if (req.method !== 'HEAD') for (const c of done.chunks) res.write(c);
+      res.end();
+      return;
+    }
     const send = (all: boolean): boolean => {
       let ok = true;
       for (const [bytes, chunk] of w.takeCompleted(all)) {

@@ -115,3 +115,14 @@ export class OtlpDecodeError extends Error {
     this.name = 'OtlpDecodeError';
   }
 }
+
+/**
+ * The core cannot take a request now (a shard of a sharded core failed or is shutting down); the
+ * receivers answer UNAVAILABLE / HTTP 503, which OTLP clients retry.
+ */
+export class CoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CoreUnavailableError';
+  }
+}

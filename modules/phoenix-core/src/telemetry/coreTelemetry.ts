@@ -1,7 +1,14 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 import type { PipelineName } from '../processor/pipeline';
 import type { Kpis } from './kpiCalculator';
-import type { SeriesStore } from '../store/seriesStore';
+
+/** What the store gauges show (SeriesStore.stats, or the sum over the shards of a sharded core). */
+export interface StoreStats {
+  series: number;
+  families: number;
+  created: number;
+  expired: number;
+}
 
 /** Store and pipeline gauges of the observatory, refreshed once per scrape. */
 export class CoreTelemetry {
@@ -23,7 +30,6 @@ export class CoreTelemetry {
 
   constructor(
     registry: Registry,
-    private readonly store: SeriesStore,
     opts: { processMetrics?: boolean } = {},
   ) {
     if (opts.processMetrics ?? true) {
@@ -86,9 +92,8 @@ export class CoreTelemetry {
     this.topkStreams.set(k.topkStreams);
   }
 
-  /** Refreshes the store gauges (called before each observatory scrape). */
-  refreshStore(): void {
-    const s = this.store.stats;
+  /** Refreshes the store gauges from the store's stats (called before each observatory scrape). */
+  refreshStore(s: StoreStats): void {
     this.storeSeries.set(s.series);
     this.storeFamilies.set(s.families);
     if (s.created > this.lastCreated) this.seriesCreated.inc(s.created - this.lastCreated);

@@ -26,6 +26,66 @@ export interface Kpis {
 
 const PROFILES: Profile[] = ['conservative', 'balanced', 'aggressive'];
 
+/** The sums of the ranking signal a pipeline keeps visible (see KpiCalculator.signal). */
+export interface SignalSums {
+  /** ranking signal over all processes */
+  total: number;
+  /** of it, on individually visible processes */
+  covered: number;
+  /** processes among the true top-N of their host */
+  top: number;
+  /** of them, individually visible */
+  topVisible: number;
+}
+
+/**
+ * The KPIs of one part of the input, before the ratios: what a shard of a sharded core reports.
+ * Shards hold disjoint hosts, so the parts combine exactly (combineKpis).
+ */
+export interface KpiPartial {
+  series: Record<PipelineName, number>;
+  /** the value furthest from 1 over the part's (host, family) pairs */
+  totalsPreservation: Record<'optimized' | 'experimental_topk', number>;
+  signal: Record<PipelineName, SignalSums>;
+  optimizedSeriesByProfile: Record<Profile, number>;
+  topkStreams: number;
+}
+
+/** The KPIs of the whole input from the KPIs of its disjoint parts. */
+export function combineKpis(parts: readonly KpiPartial[]): Kpis {
+  const sum = (f: (p: KpiPartial) => number): number => parts.reduce((n, p) => n + f(p), 0);
+  const worst = (f: (p: KpiPartial) => number): number =>
+    parts.reduce((w, p) => (Math.abs(f(p) - 1) > Math.abs(w - 1) ? f(p) : w), 1);
+  const ffSeries = sum((p) => p.series.full_fidelity);
+  const reduction = (n: number): number => (ffSeries === 0 ? 0 : round9(1 - n / ffSeries));
+  const ratios = (name: PipelineName): { attributionCoverage: number; heavyHitterRecall: number } => {
+    const total = sum((p) => p.signal[name].total);
+    const top = sum((p) => p.signal[name].top);
+    return {
+      attributionCoverage: total === 0 ? 1 : round9(sum((p) => p.signal[name].covered) / total),
+      heavyHitterRecall: top === 0 ? 1 : round9(sum((p) => p.signal[name].topVisible) / top),
+    };
+  };
+  const optSeries = sum((p) => p.series.optimized);
+  const topSeries = sum((p) => p.series.experimental_topk);
+  const byProfile = {} as Record<Profile, number>;
+  for (const profile of PROFILES) byProfile[profile] = sum((p) => p.optimizedSeriesByProfile[profile]);
+  return {
+    pipelines: {
+      full_fidelity: { series: ffSeries, costReduction: 0, totalsPreservation: 1, ...ratios('full_fidelity') },
+      optimized: { series: optSeries, costReduction: reduction(optSeries), totalsPreservation: worst((p) => p.totalsPreservation.optimized), ...ratios('optimized') },
+      experimental_topk: {
+        series: topSeries,
+        costReduction: reduction(topSeries),
+        totalsPreservation: worst((p) => p.totalsPreservation.experimental_topk),
+        ...ratios('experimental_topk'),
+      },
+    },
+    optimizedSeriesByProfile: byProfile,
+    topkStreams: sum((p) => p.topkStreams),
+  };
+}
+
 function round9(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
@@ -108,7 +168,7 @@ export class KpiCalculator implements SeriesListener {
     return worst;
   }
 
-  private signal(visible: (host: string, p: ProcessStats) => boolean): { coverage: number; recall: number } {
+  private signal(visible: (host: string, p: ProcessStats) => boolean): SignalSums {
     let total = 0;
     let covered = 0;
     let top = 0;
@@ -131,7 +191,7 @@ export class KpiCalculator implements SeriesListener {
         }
       });
     }
-    return { coverage: total === 0 ? 1 : round9(covered / total), recall: top === 0 ? 1 : round9(topVisible / top) };
+    return { total, covered, top, topVisible };
   }
 
   private predictions(): { byProfile: Record<Profile, number>; streams: number } {
@@ -178,32 +238,21 @@ export class KpiCalculator implements SeriesListener {
     return { byProfile, streams: streams.size };
   }
 
+  /** The KPIs of this calculator's input. */
   compute(): Kpis {
-    const ffSeries = countStoreSeries(this.store);
-    const reduction = (n: number) => (ffSeries === 0 ? 0 : round9(1 - n / ffSeries));
-    const optSeries = this.optimized.countSeries();
-    const topSeries = this.topk.countSeries();
-    const ff = this.signal(() => true);
-    const opt = this.signal((_h, p) => !this.optimized.rollsUp(p));
-    const tk = this.signal((h, p) => this.topk.isIndividual(h, p.key));
+    return combineKpis([this.partial()]);
+  }
+
+  /** The sums and extremes the KPIs are made of (see combineKpis). */
+  partial(): KpiPartial {
     const pred = this.predictions();
     return {
-      pipelines: {
-        full_fidelity: { series: ffSeries, costReduction: 0, totalsPreservation: 1, attributionCoverage: ff.coverage, heavyHitterRecall: ff.recall },
-        optimized: {
-          series: optSeries,
-          costReduction: reduction(optSeries),
-          totalsPreservation: this.totalsPreservation(this.optimized),
-          attributionCoverage: opt.coverage,
-          heavyHitterRecall: opt.recall,
-        },
-        experimental_topk: {
-          series: topSeries,
-          costReduction: reduction(topSeries),
-          totalsPreservation: this.totalsPreservation(this.topk),
-          attributionCoverage: tk.coverage,
-          heavyHitterRecall: tk.recall,
-        },
+      series: { full_fidelity: countStoreSeries(this.store), optimized: this.optimized.countSeries(), experimental_topk: this.topk.countSeries() },
+      totalsPreservation: { optimized: this.totalsPreservation(this.optimized), experimental_topk: this.totalsPreservation(this.topk) },
+      signal: {
+        full_fidelity: this.signal(() => true),
+        optimized: this.signal((_h, p) => !this.optimized.rollsUp(p)),
+        experimental_topk: this.signal((h, p) => this.topk.isIndividual(h, p.key)),
       },
       optimizedSeriesByProfile: pred.byProfile,
       topkStreams: pred.streams,

@@ -14,7 +14,8 @@ export class ObservatoryServer {
     private readonly host: string,
     private readonly configuredPort: number,
     private readonly registry: Registry,
-    private readonly beforeScrape: () => void,
+    /** refreshes computed gauges; may be asynchronous (a sharded core asks its shards) */
+    private readonly beforeScrape: () => unknown,
     private readonly log: Logger,
   ) {}
 
@@ -30,12 +31,14 @@ export class ObservatoryServer {
         res.end('not found; metrics are at /metrics\n');
         return;
       }
-      try {
-        this.beforeScrape();
-      } catch (err) {
-        this.log.error('computing observatory KPIs failed', { err });
-      }
-      this.registry.metrics().then(
+      const refreshed = (async () => {
+        try {
+          await this.beforeScrape();
+        } catch (err) {
+          this.log.error('computing observatory KPIs failed', { err });
+        }
+      })();
+      refreshed.then(() => this.registry.metrics()).then(
         (text) => {
           res.writeHead(200, { 'Content-Type': this.registry.contentType });
           res.end(text);

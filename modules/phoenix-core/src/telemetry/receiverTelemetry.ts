@@ -10,7 +10,9 @@ export type RequestRejectReason =
   | 'too_large'
   | 'invalid_encoding'
   | 'not_found'
-  | 'method_not_allowed';
+  | 'method_not_allowed'
+  /** the core could not take the request (a shard failed): retryable */
+  | 'unavailable';
 
 /** The receivers' self-telemetry on the observatory registry (names: contracts/metrics/observatory.md). */
 export class ReceiverTelemetry {

@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../log';
-import { decodeProtobufRequest } from '../../otlp/decodeProtobufRequest';
 import { encodeExportResponseProto } from '../../otlp/encodeResponses';
-import { OtlpDecodeError } from '../../otlp/model';
+import { CoreUnavailableError, OtlpDecodeError } from '../../otlp/model';
+import type { IngestResult } from '../../store/seriesStore';
 import type { ReceiverTelemetry } from '../../telemetry/receiverTelemetry';
-import type { MetricsConsumer } from '../metricsConsumer';
+import type { OtlpSink } from '../metricsConsumer';
 import type { OtlpGrpcReceiverConfig } from './config';
 
 const EXPORT_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
@@ -41,7 +41,7 @@ export class OtlpGrpcReceiver {
 
   constructor(
     private readonly config: OtlpGrpcReceiverConfig,
-    private readonly next: MetricsConsumer,
+    private readonly next: OtlpSink,
     private readonly telemetry: ReceiverTelemetry,
     private readonly log: Logger,
   ) {}
@@ -77,21 +77,31 @@ export class OtlpGrpcReceiver {
       cb({ code: grpc.status.RESOURCE_EXHAUSTED, details: msg });
       return;
     }
-    let decoded;
+    let result: IngestResult | Promise<IngestResult>;
     try {
-      decoded = decodeProtobufRequest(call.request, { lazyAttributes: true });
+      result = this.next.ingestProtobuf(call.request);
     } catch (err) {
-      const msg = err instanceof OtlpDecodeError ? err.message : `undecodable request: ${(err as Error).message}`;
-      this.telemetry.rejectedRequest('grpc', 'protobuf', 'invalid_protobuf');
-      this.log.warn('OTLP/gRPC request rejected', { code: 'INVALID_ARGUMENT', message: msg });
-      cb({ code: grpc.status.INVALID_ARGUMENT, details: msg });
+      this.failed(cb, err);
       return;
     }
-    const result = this.next.consume(decoded);
-    this.telemetry.ingested('grpc', 'protobuf', result);
-    const partial = result.rejected > 0 ? { rejectedDataPoints: result.rejected, errorMessage: result.message } : undefined;
-    cb(null, encodeExportResponseProto(partial));
-    this.telemetry.duration.observe({ protocol: 'grpc' }, Number(process.hrtime.bigint() - started) / 1e9);
+    const done = (r: IngestResult): void => {
+      this.telemetry.ingested('grpc', 'protobuf', r);
+      const partial = r.rejected > 0 ? { rejectedDataPoints: r.rejected, errorMessage: r.message } : undefined;
+      cb(null, encodeExportResponseProto(partial));
+      this.telemetry.duration.observe({ protocol: 'grpc' }, Number(process.hrtime.bigint() - started) / 1e9);
+    };
+    if (result instanceof Promise) result.then(done, (err: unknown) => this.failed(cb, err));
+    else done(result);
+  }
+
+  /** Malformed input → INVALID_ARGUMENT; a core that cannot take the request now → UNAVAILABLE (retried). */
+  private failed(cb: grpc.sendUnaryData<Buffer>, err: unknown): void {
+    const unavailable = err instanceof CoreUnavailableError;
+    const msg = err instanceof OtlpDecodeError || unavailable ? err.message : `undecodable request: ${(err as Error).message}`;
+    this.telemetry.rejectedRequest('grpc', 'protobuf', unavailable ? 'unavailable' : 'invalid_protobuf');
+    const code = unavailable ? grpc.status.UNAVAILABLE : grpc.status.INVALID_ARGUMENT;
+    this.log.warn('OTLP/gRPC request rejected', { code: grpc.status[code], message: msg });
+    cb({ code, details: msg });
   }
 
   async shutdown(): Promise<void> {

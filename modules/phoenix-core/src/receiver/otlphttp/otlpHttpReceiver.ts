@@ -3,7 +3,6 @@ import zlib from 'node:zlib';
 import { listenHttp, type HttpListener } from '../../exporter/httpListener';
 import type { Logger } from '../../log';
 import { decodeJsonRequest } from '../../otlp/decodeJsonRequest';
-import { decodeProtobufRequest } from '../../otlp/decodeProtobufRequest';
 import {
   GrpcCode,
   encodeExportResponseJson,
@@ -11,9 +10,10 @@ import {
   encodeStatusJson,
   encodeStatusProto,
 } from '../../otlp/encodeResponses';
-import { OtlpDecodeError, type DecodedRequest } from '../../otlp/model';
+import { CoreUnavailableError, OtlpDecodeError } from '../../otlp/model';
+import type { IngestResult } from '../../store/seriesStore';
 import type { Encoding, ReceiverTelemetry, RequestRejectReason } from '../../telemetry/receiverTelemetry';
-import type { MetricsConsumer } from '../metricsConsumer';
+import type { OtlpSink } from '../metricsConsumer';
 import type { OtlpHttpReceiverConfig } from './config';
 
 const PROTOBUF = 'application/x-protobuf';
@@ -31,7 +31,7 @@ export class OtlpHttpReceiver {
 
   constructor(
     private readonly config: OtlpHttpReceiverConfig,
-    private readonly next: MetricsConsumer,
+    private readonly next: OtlpSink,
     private readonly telemetry: ReceiverTelemetry,
     private readonly log: Logger,
   ) {}
@@ -118,9 +118,9 @@ export class OtlpHttpReceiver {
 
   private process(res: http.ServerResponse, encoding: Encoding, body: Buffer): void {
     const started = process.hrtime.bigint();
-    let decoded: DecodedRequest;
+    let result: IngestResult | Promise<IngestResult>;
     try {
-      if (encoding === 'protobuf') decoded = decodeProtobufRequest(body, { lazyAttributes: true });
+      if (encoding === 'protobuf') result = this.next.ingestProtobuf(body);
       else {
         let parsed: unknown;
         try {
@@ -128,20 +128,38 @@ export class OtlpHttpReceiver {
         } catch (err) {
           throw new OtlpDecodeError(`body is not valid JSON: ${(err as Error).message}`);
         }
-        decoded = decodeJsonRequest(parsed);
+        result = this.next.ingestDecoded(decodeJsonRequest(parsed));
       }
     } catch (err) {
-      const msg = err instanceof OtlpDecodeError ? err.message : `undecodable request: ${(err as Error).message}`;
-      this.reject(res, encoding, 400, encoding === 'json' ? 'invalid_json' : 'invalid_protobuf', msg);
+      this.failed(res, encoding, err);
       return;
     }
-    const result = this.next.consume(decoded);
+    if (result instanceof Promise) {
+      result.then(
+        (r) => this.respond(res, encoding, r, started),
+        (err: unknown) => this.failed(res, encoding, err),
+      );
+    } else this.respond(res, encoding, result, started);
+  }
+
+  private respond(res: http.ServerResponse, encoding: Encoding, result: IngestResult, started: bigint): void {
     this.telemetry.ingested('http', encoding, result);
     const partial = result.rejected > 0 ? { rejectedDataPoints: result.rejected, errorMessage: result.message } : undefined;
     const payload = encoding === 'protobuf' ? encodeExportResponseProto(partial) : encodeExportResponseJson(partial);
     res.writeHead(200, { 'Content-Type': encoding === 'protobuf' ? PROTOBUF : JSON_TYPE, 'Content-Length': Buffer.byteLength(payload) });
     res.end(payload);
     this.telemetry.duration.observe({ protocol: 'http' }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /** Malformed input → 400; a core that cannot take the request now → 503 (the client retries). */
+  private failed(res: http.ServerResponse, encoding: Encoding, err: unknown): void {
+    if (err instanceof OtlpDecodeError) {
+      this.reject(res, encoding, 400, encoding === 'json' ? 'invalid_json' : 'invalid_protobuf', err.message);
+    } else if (err instanceof CoreUnavailableError) {
+      this.reject(res, encoding, 503, 'unavailable', err.message);
+    } else {
+      this.reject(res, encoding, 400, encoding === 'json' ? 'invalid_json' : 'invalid_protobuf', `undecodable request: ${(err as Error).message}`);
+    }
   }
 
   private tooLarge(req: http.IncomingMessage, res: http.ServerResponse, encoding: Encoding, size: number): void {
@@ -158,7 +176,7 @@ export class OtlpHttpReceiver {
   private reject(res: http.ServerResponse, encoding: Encoding, status: number, reason: RequestRejectReason, message: string): void {
     this.telemetry.rejectedRequest('http', encoding, reason);
     this.log.warn('OTLP/HTTP request rejected', { status, reason, message });
-    const code = status === 413 ? GrpcCode.RESOURCE_EXHAUSTED : GrpcCode.INVALID_ARGUMENT;
+    const code = status === 413 ? GrpcCode.RESOURCE_EXHAUSTED : status === 503 ? GrpcCode.UNAVAILABLE : GrpcCode.INVALID_ARGUMENT;
     this.sendStatus(res, status, encoding, code, message);
   }
 
