@@ -3,6 +3,7 @@ import { systemClock } from './clock';
 import { coreConfigFromEnv } from './config/coreConfig';
 import { createJsonLogger } from './log';
 import { CoreService } from './service/coreService';
+import { ShardedCoreService } from './service/shardedCoreService';
 
 async function main(): Promise<void> {
   const { config, errors } = coreConfigFromEnv(process.env);
@@ -12,9 +13,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  let service: CoreService;
+  let service: CoreService | ShardedCoreService;
   try {
-    service = new CoreService(config, { clock: systemClock, log });
+    service = config.shards > 1 ? new ShardedCoreService(config, { log }) : new CoreService(config, { clock: systemClock, log });
   } catch (err) {
     log.error('invalid configuration', { errors: [(err as Error).message] });
     process.exitCode = 2;

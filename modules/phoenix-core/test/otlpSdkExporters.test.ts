@@ -9,8 +9,8 @@ import { OTLPMetricExporter as HttpProtoExporter } from '@opentelemetry/exporter
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { parsePrometheusText, sampleValue, findSamples } from '@phoenix/testkit';
-import type { CoreService } from '../src/service/coreService';
-import { scrape, startCore } from './startCore';
+import type { CoreFront } from '../src/service/coreFront';
+import { scrape, startCore, startShardedCore } from './startCore';
 
 void _metricsApi;
 
@@ -36,15 +36,26 @@ function makeProvider(exporter: PushMetricExporter, host: string) {
   return { provider, reader, meter: provider.getMeter('phoenix-test', '1.0.0') };
 }
 
-describe('OTLP receivers with the real OpenTelemetry JS exporters', () => {
-  let core: CoreService;
+// the same receivers in front of the single-threaded core and of a sharded core (2 worker threads)
+describe.each(['single-threaded', 'sharded'] as const)('OTLP receivers with the real OpenTelemetry JS exporters (%s core)', (kind) => {
+  let core: { front: CoreFront; shutdown(): Promise<void> };
+  let storeSeries: () => Promise<number>;
   let ffUrl: string;
   let httpUrl: string;
   beforeAll(async () => {
-    const started = await startCore();
-    core = started.core;
-    ffUrl = started.url('fullFidelity');
-    httpUrl = started.url('otlpHttp');
+    if (kind === 'sharded') {
+      const started = await startShardedCore(2);
+      core = started.core;
+      storeSeries = async () => (await started.core.pool.stats()).reduce((n, s) => n + s.store.series, 0);
+      ffUrl = started.url('fullFidelity');
+      httpUrl = started.url('otlpHttp');
+    } else {
+      const started = await startCore();
+      core = started.core;
+      storeSeries = () => Promise.resolve(started.core.store.size);
+      ffUrl = started.url('fullFidelity');
+      httpUrl = started.url('otlpHttp');
+    }
   });
   afterAll(async () => {
     await core.shutdown();
@@ -54,7 +65,7 @@ describe('OTLP receivers with the real OpenTelemetry JS exporters', () => {
 
   test.each(protocols)('%s: counters, up-down counters, gauges and histograms arrive with exact names, labels and values', async (protocol) => {
     const host = `host-${protocol.replace('/', '-')}`;
-    const { provider, reader, meter } = makeProvider(makeExporter(protocol, core.grpc.port, httpUrl, AggregationTemporalityPreference.CUMULATIVE), host);
+    const { provider, reader, meter } = makeProvider(makeExporter(protocol, core.front.grpc.port, httpUrl, AggregationTemporalityPreference.CUMULATIVE), host);
     const requests = meter.createCounter('http.server.requests', { description: 'Requests served', unit: '{request}' });
     const cpu = meter.createCounter('process.cpu.time', { unit: 's' });
     const queue = meter.createUpDownCounter('queue.depth', { unit: '{item}' });
@@ -107,7 +118,7 @@ describe('OTLP receivers with the real OpenTelemetry JS exporters', () => {
     const totals: Record<string, number> = {};
     for (const pref of [AggregationTemporalityPreference.DELTA, AggregationTemporalityPreference.CUMULATIVE]) {
       const host = `temporality-${protocol.replace('/', '-')}-${pref}`;
-      const { provider, reader, meter } = makeProvider(makeExporter(protocol, core.grpc.port, httpUrl, pref), host);
+      const { provider, reader, meter } = makeProvider(makeExporter(protocol, core.front.grpc.port, httpUrl, pref), host);
       const c = meter.createCounter('jobs.processed', { unit: '{job}' });
       const h = meter.createHistogram('job.duration', { unit: 's', advice: { explicitBucketBoundaries: [1, 2] } });
       c.add(5, { queue: 'q' });
@@ -141,7 +152,7 @@ describe('OTLP receivers with the real OpenTelemetry JS exporters', () => {
     const gzip = 'gzip' as never;
     const exporter =
       protocol === 'grpc'
-        ? new GrpcExporter({ url: `http://127.0.0.1:${core.grpc.port}`, compression: gzip })
+        ? new GrpcExporter({ url: `http://127.0.0.1:${core.front.grpc.port}`, compression: gzip })
         : protocol === 'http/json'
           ? new HttpJsonExporter({ url: httpUrl, compression: gzip })
           : new HttpProtoExporter({ url: httpUrl, compression: gzip });
@@ -158,11 +169,11 @@ describe('OTLP receivers with the real OpenTelemetry JS exporters', () => {
   });
 
   test('the observatory counts accepted data points per protocol', async () => {
-    const exp = parsePrometheusText(await scrape(ffUrl.replace(/:\d+\//, `:${core.observatory.port}/`)));
+    const exp = parsePrometheusText(await scrape(ffUrl.replace(/:\d+\//, `:${core.front.observatory.port}/`)));
     expect(sampleValue(exp, 'phoenix_receiver_data_points_total', { protocol: 'grpc', outcome: 'accepted' })).toBeGreaterThan(0);
     expect(sampleValue(exp, 'phoenix_receiver_data_points_total', { protocol: 'http', outcome: 'accepted' })).toBeGreaterThan(0);
     expect(sampleValue(exp, 'phoenix_receiver_requests_total', { protocol: 'http', encoding: 'json', outcome: 'success' })).toBeGreaterThanOrEqual(3);
     expect(sampleValue(exp, 'phoenix_receiver_requests_total', { protocol: 'http', encoding: 'protobuf', outcome: 'success' })).toBeGreaterThanOrEqual(3);
-    expect(sampleValue(exp, 'phoenix_store_series', {})).toBe(core.store.size);
+    expect(sampleValue(exp, 'phoenix_store_series', {})).toBe(await storeSeries());
   });
 });

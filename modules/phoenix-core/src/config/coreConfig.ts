@@ -38,6 +38,11 @@ export interface CoreConfig {
   reductionEnabled: boolean;
   /** poll the control file instead of relying on file-system events (network or container volumes) */
   controlFilePolling: boolean;
+  /**
+   * worker threads holding the series (by host), each with its own store and pipelines; 1 runs
+   * everything on the main thread (see ShardedCoreService)
+   */
+  shards: number;
 }
 
 export const DEFAULT_PORTS: CorePorts = {
@@ -68,6 +73,7 @@ export function defaultCoreConfig(): CoreConfig {
     topk: { ...defaultTopkConfig },
     controlFilePolling: false,
     reductionEnabled: true,
+    shards: 1,
   };
 }
 
@@ -92,6 +98,7 @@ export function validateCoreConfig(c: CoreConfig): string[] {
   if (!Number.isInteger(c.targetSeries) || c.targetSeries < 1) errs.push('targetSeries: must be a positive integer');
   if (!['debug', 'info', 'warn', 'error'].includes(c.logLevel)) errs.push('logLevel: must be one of debug, info, warn, error');
   errs.push(...validateRollupConfig(c.rollup), ...validateTopkConfig(c.topk));
+  if (!Number.isInteger(c.shards) || c.shards < 1 || c.shards > 64) errs.push('shards: must be an integer in 1..64');
   return errs;
 }
 
@@ -193,6 +200,8 @@ export function coreConfigFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
     if (env.PHOENIX_REDUCTION_ENABLED === 'true' || env.PHOENIX_REDUCTION_ENABLED === 'false') c.reductionEnabled = env.PHOENIX_REDUCTION_ENABLED === 'true';
     else errors.push(`PHOENIX_REDUCTION_ENABLED: must be true or false (got "${env.PHOENIX_REDUCTION_ENABLED}")`);
   }
+  const shards = int('PHOENIX_CORE_SHARDS', 1, 64);
+  if (shards !== undefined) c.shards = shards;
   c.controlFilePolling = env.PHOENIX_CONTROL_FILE_POLL === 'true' || env.PHOENIX_CONTROL_FILE_POLL === '1';
   errors.push(...validateCoreConfig(c));
   return { config: c, errors };
