@@ -2,6 +2,7 @@ import { ExpositionWriter } from '../exporter/expositionWriter';
 import type { PromType } from '../store/naming';
 import { FamilyIndexWriter, type ShardExposition } from './familyIndexWriter';
 import { mergeExpositions } from './mergeExpositions';
+import { mulberry32 } from '../../test/workload';
 
 function text(parts: readonly ShardExposition[]): string {
   return Buffer.concat(mergeExpositions(parts).chunks).toString('utf8');
@@ -259,13 +260,3 @@ function shuffle<T>(xs: T[], int: (n: number) => number): T[] {
   return xs;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -9,6 +9,7 @@ import { decodeProtobufRequest } from '../otlp/decodeProtobufRequest';
 import { OtlpDecodeError, type DecodedResourceMetrics } from '../otlp/model';
 import { shardOfHost } from './shardOfHost';
 import { hostOfResource, splitDecodedByShard, splitProtobufByShard } from './splitRequest';
+import { mulberry32 as prng } from '../../test/workload';
 
 const HOST = 'host.name';
 const RESOURCE_METRICS = 'opentelemetry.proto.metrics.v1.ResourceMetrics';
@@ -24,17 +25,6 @@ function fnv1aRef(s: string): number {
   return Number(h);
 }
 
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The host the test expects the store to see, computed without the code under test. */
 function hostOf(rm: DecodedResourceMetrics, key = HOST): string {
