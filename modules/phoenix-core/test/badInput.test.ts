@@ -48,7 +48,7 @@ describe('bad input', () => {
     });
     core = s.core;
     url = s.url;
-    client = grpcClient(core.grpc.port);
+    client = grpcClient(core.front.grpc.port);
     const res = await fetch(url('otlpHttp'), { method: 'POST', headers: { 'content-type': PROTO }, body: good });
     expect(res.status).toBe(200);
   });
@@ -60,7 +60,7 @@ describe('bad input', () => {
   async function stillServing(): Promise<void> {
     const exp = parsePrometheusText(await scrape(url('fullFidelity')));
     expect(sampleValue(exp, 'kept_value', { host_name: 'keep' })).toBe(42);
-    expect((await fetch(url('fullFidelity').replace(/:\d+\/metrics/, `:${core.health.port}/health`))).status).toBe(200);
+    expect((await fetch(url('fullFidelity').replace(/:\d+\/metrics/, `:${core.front.health.port}/health`))).status).toBe(200);
   }
 
   async function counted(name: string, labels: Record<string, string>): Promise<number> {

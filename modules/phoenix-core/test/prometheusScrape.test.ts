@@ -25,7 +25,7 @@ describe('real Prometheus and promtool against phoenix-core', () => {
     // a realistic workload: per host, processes with CPU time by state, memory, threads, and a latency histogram
     for (let h = 0; h < HOSTS; h++) {
       const reader = new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: `http://127.0.0.1:${core.grpc.port}` }),
+        exporter: new OTLPMetricExporter({ url: `http://127.0.0.1:${core.front.grpc.port}` }),
         exportIntervalMillis: 3_600_000,
       });
       const provider = new MeterProvider({

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { Counter, type Registry } from 'prom-client';
+import type { RestApiConfig } from './restApiConfig';
 import { isLoopback } from './configUtil';
 
 /** Compares a bearer token in constant time (hashes first, so lengths do not leak). */
@@ -20,10 +21,8 @@ export interface ApiGuardOptions {
   metricHelp: string;
   /** the realm of the WWW-Authenticate challenge */
   realm: string;
-  token: string | undefined;
-  allowInsecure: boolean;
-  rateLimitPerMinute: number;
-  bodyLimitBytes: number;
+  /** the service's REST settings: token, insecure mode, rate limit, body limit */
+  api: Pick<RestApiConfig, 'token' | 'allowInsecure' | 'rateLimitPerMinute' | 'bodyLimitBytes'>;
   registry: Registry;
   /** writes an error body in the service's contract shape */
   sendError: (res: Response, status: number, error: string) => void;
@@ -54,13 +53,13 @@ export function installApiGuards(app: express.Express, o: ApiGuardOptions): ApiG
     next();
   });
   const authorize = (req: Request, res: Response, next: NextFunction): void => {
-    if (o.token) {
-      if (!tokenMatches(o.token, req.get('authorization'))) {
+    if (o.api.token) {
+      if (!tokenMatches(o.api.token, req.get('authorization'))) {
         res.set('WWW-Authenticate', `Bearer realm="${o.realm}"`);
         o.sendError(res, 401, 'missing or wrong bearer token (Authorization: Bearer <PHOENIX_API_TOKEN>)');
         return;
       }
-    } else if (!o.allowInsecure && !isLoopback(req.socket.remoteAddress)) {
+    } else if (!o.api.allowInsecure && !isLoopback(req.socket.remoteAddress)) {
       o.sendError(res, 403, 'no PHOENIX_API_TOKEN is configured: mutating routes only accept loopback clients');
       return;
     }
@@ -68,10 +67,10 @@ export function installApiGuards(app: express.Express, o: ApiGuardOptions): ApiG
   };
   const limiter = rateLimit({
     windowMs: 60_000,
-    limit: o.rateLimitPerMinute,
+    limit: o.api.rateLimitPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => o.sendError(res, 429, `rate limit: at most ${o.rateLimitPerMinute} mutating requests per minute`),
+    handler: (_req, res) => o.sendError(res, 429, `rate limit: at most ${o.api.rateLimitPerMinute} mutating requests per minute`),
   });
   const requireJson = (req: Request, res: Response, next: NextFunction): void => {
     const type = req.get('content-type');
@@ -81,5 +80,5 @@ export function installApiGuards(app: express.Express, o: ApiGuardOptions): ApiG
     }
     next();
   };
-  return { authorize, limiter, requireJson, json: express.json({ limit: o.bodyLimitBytes, type: () => true }) };
+  return { authorize, limiter, requireJson, json: express.json({ limit: o.api.bodyLimitBytes, type: () => true }) };
 }

@@ -32,12 +32,9 @@ export function createApiApp(deps: ApiDeps): express.Express {
     metricName: 'phoenix_control_api_requests_total',
     metricHelp: 'Control API requests by route, method and status code.',
     realm: 'phoenix-control',
-    token: config.token,
-    allowInsecure: config.allowInsecure,
-    rateLimitPerMinute: config.rateLimitPerMinute,
-    bodyLimitBytes: config.bodyLimitBytes,
+    api: config,
     registry,
-    sendError: (res, status, error) => sendError(res, status, error),
+    sendError,
   });
 
   app.get('/api/v1/status', (_req, res) => {

@@ -1,20 +1,14 @@
 import { Registry } from 'prom-client';
 import type { Clock } from '../clock';
 import type { CoreConfig } from '../config/coreConfig';
-import type { ControlFileWatcher } from '../control/controlFileWatcher';
-import type { PrometheusExporter } from '../exporter/prometheusExporter';
-import type { HealthServer } from '../health/healthServer';
 import type { Logger } from '../log';
 import type { OptimizedPipeline } from '../processor/optimized/optimizedPipeline';
 import type { Pipeline, PipelineName } from '../processor/pipeline';
 import type { TopkPipeline } from '../processor/topk/topkPipeline';
 import { consumerSink } from '../receiver/metricsConsumer';
-import type { OtlpGrpcReceiver } from '../receiver/otlpgrpc/otlpGrpcReceiver';
-import type { OtlpHttpReceiver } from '../receiver/otlphttp/otlpHttpReceiver';
 import type { SeriesStore } from '../store/seriesStore';
 import { CoreTelemetry } from '../telemetry/coreTelemetry';
 import type { KpiCalculator, Kpis } from '../telemetry/kpiCalculator';
-import type { ObservatoryServer } from '../telemetry/observatoryServer';
 import { ReceiverTelemetry } from '../telemetry/receiverTelemetry';
 import { CoreFront } from './coreFront';
 import { CorePipelines } from './corePipelines';
@@ -44,13 +38,8 @@ export class CoreService {
   readonly topk: TopkPipeline;
   readonly kpis: KpiCalculator;
   readonly telemetry: CoreTelemetry;
+  /** the listeners (receivers, exporters, observatory, health, control watcher) */
   readonly front: CoreFront;
-  readonly exporters: Record<'fullFidelity' | 'optimized' | 'experimentalTopk' | 'active', PrometheusExporter>;
-  readonly control: ControlFileWatcher;
-  readonly observatory: ObservatoryServer;
-  readonly health: HealthServer;
-  readonly grpc: OtlpGrpcReceiver;
-  readonly http: OtlpHttpReceiver;
   private sweepTimer: NodeJS.Timeout | undefined;
   private rankTimer: NodeJS.Timeout | undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -77,7 +66,6 @@ export class CoreService {
       refresh: () => this.refreshKpis(),
       applyControl: (cfg) => this.core.applyControl(cfg.profile, cfg.topk.k),
     });
-    ({ exporters: this.exporters, control: this.control, observatory: this.observatory, health: this.health, grpc: this.grpc, http: this.http } = this.front);
   }
 
   /** The pipeline feeding the active output now. */
@@ -124,7 +112,7 @@ export class CoreService {
       }, this.config.topk.rankIntervalMs);
       this.rankTimer.unref();
     }
-    this.health.setReady(true);
+    this.front.health.setReady(true);
     this.deps.log.info('phoenix-core ready', { ports: this.boundPorts() });
   }
 

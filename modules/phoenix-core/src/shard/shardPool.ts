@@ -100,6 +100,7 @@ export class ShardPool {
       this.workers.push(worker);
       this.waiting.push(waiting);
     }
+    // a first answer from each worker means it built its pipelines (a sweep of an empty store is free)
     await Promise.all(this.workers.map((_, i) => this.call(i, { op: 'sweep' })));
   }
 

@@ -45,12 +45,9 @@ export function createApiApp(deps: ApiDeps): express.Express {
     metricName: 'phoenix_validation_api_requests_total',
     metricHelp: 'Benchmark API requests by route, method and status code.',
     realm: 'phoenix-validation',
-    token: config.token,
-    allowInsecure: config.allowInsecure,
-    rateLimitPerMinute: config.rateLimitPerMinute,
-    bodyLimitBytes: config.bodyLimitBytes,
+    api: config,
     registry,
-    sendError: (res, status, error) => sendError(res, status, error),
+    sendError,
   });
 
   app.get('/api/v1/benchmarks', (req, res) => {
