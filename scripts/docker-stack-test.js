@@ -59,15 +59,25 @@ const ci = envFile('ci');
 const token = ci.PHOENIX_API_TOKEN;
 const budget = Number(ci.PHOENIX_TARGET_SERIES);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+/**
+ * `n` distinct free loopback ports. Every listener stays open until all are chosen, so the kernel cannot hand
+ * out the same port twice (closing each one before asking for the next once gave two services one port).
+ */
+async function freePorts(n) {
+  const servers = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const s = net.createServer();
+      servers.push(s);
+      await new Promise((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(0, '127.0.0.1', resolve);
+      });
+    }
+    return servers.map((s) => s.address().port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
+  }
 }
 
 const PORT_VARS = [
@@ -78,6 +88,20 @@ const PORT_VARS = [
 ];
 const ports = {};
 let composeEnv;
+
+/** Picks fresh distinct ports for every published port and builds the compose environment from them. */
+async function choosePorts() {
+  const free = await freePorts(PORT_VARS.length);
+  PORT_VARS.forEach((v, i) => { ports[v] = free[i]; });
+  composeEnv = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    PHOENIX_ENV: 'ci',
+    PHOENIX_PUBLISH_ADDRESS: '127.0.0.1',
+    DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? '0',
+    COMPOSE_DOCKER_CLI_BUILD: process.env.COMPOSE_DOCKER_CLI_BUILD ?? '0',
+  };
+}
 
 /** Runs a command; output goes to the log file. Throws on a non-zero exit unless `allowFail`. */
 function run(cmd, args, { timeoutMs = 120_000, allowFail = false, quiet = true } = {}) {
@@ -165,7 +189,19 @@ const steps = [
   {
     name: 'docker-compose up -d --build (environment ci, no grafana profile)',
     async run() {
-      compose(['up', '-d', '--build'], { timeoutMs: 20 * 60_000 });
+      // A port is free when chosen but another process may take it before Docker binds it: on a bind conflict
+      // (and only then) the stack is taken down and started again on fresh ports, at most three times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          compose(['up', '-d', '--build'], { timeoutMs: 20 * 60_000 });
+          return;
+        } catch (err) {
+          if (attempt >= 3 || !/port is already allocated|address already in use/i.test(err.message)) throw err;
+          say(`attempt ${attempt}: a published port was taken before Docker bound it; starting again on fresh ports`);
+          compose(['down', '-v', '--remove-orphans'], { allowFail: true, timeoutMs: 180_000 });
+          await choosePorts();
+        }
+      }
     },
   },
   {
@@ -280,15 +316,7 @@ const steps = [
 ];
 
 async function main() {
-  for (const v of PORT_VARS) ports[v] = await freePort();
-  composeEnv = {
-    ...process.env,
-    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-    PHOENIX_ENV: 'ci',
-    PHOENIX_PUBLISH_ADDRESS: '127.0.0.1',
-    DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? '0',
-    COMPOSE_DOCKER_CLI_BUILD: process.env.COMPOSE_DOCKER_CLI_BUILD ?? '0',
-  };
+  await choosePorts();
   say(`project ${project}, compose: ${composeCmd.join(' ')}, log: ${path.relative(root, logFile)}`);
   let passed = 0;
   let failed = 0;
