@@ -39,7 +39,13 @@ export class ProcessRanker implements SeriesListener {
   ) {}
 
   onUpdate(s: Series, inc: Increase | undefined, now: number): void {
-    if (!inc || s.family.otelName !== this.metric) return;
+    if (s.family.otelName !== this.metric) {
+      // a series of another metric keeps its process too (when the ranker already knows it), so
+      // re-ranking finds the process of a series without decoding its attributes (knownProcessKey)
+      if (s.creating !== undefined && s.slot(this.slot) === undefined) this.attach(s);
+      return;
+    }
+    if (!inc) return;
     let p = s.slot(this.slot) as ProcessStats | false | undefined;
     if (p === false) return;
     if (p === undefined || p.gone) {
@@ -75,6 +81,27 @@ export class ProcessRanker implements SeriesListener {
       procs.set(key, p);
     }
     return p;
+  }
+
+  /** Fills the slot of a new series of another metric: false for a non-process series, else its process if known. */
+  private attach(s: Series): void {
+    const key = s.procClass === null ? '' : this.identity.processKey(s);
+    if (key === '') {
+      s.setSlot(this.slot, false);
+      return;
+    }
+    const p = this.hosts.get((s.hostKey ??= s.attr(this.hostAttribute) ?? ''))?.get(key);
+    if (p) s.setSlot(this.slot, p);
+  }
+
+  /**
+   * The process key of a series when its slot tells it: '' for a non-process series, undefined when
+   * the slot does not know (the caller then asks ProcessIdentity.processKey, which decodes the series).
+   */
+  knownProcessKey(s: Series): string | undefined {
+    const p = s.slot(this.slot) as ProcessStats | false | undefined;
+    if (p === false) return '';
+    return p !== undefined && !p.gone ? p.key : undefined;
   }
 
   onExpire(): void {

@@ -54,27 +54,41 @@ export class TopkPipeline extends RollupPipeline {
     this.recompute();
   }
 
-  /** Recomputes the member set of every host and re-routes the series of hosts whose set changed. */
+  /**
+   * Recomputes the member set of every host and re-routes the series of the processes whose
+   * membership changed. Only those can change group: a series' route depends on its own labels and
+   * on whether its process is a member. Re-routing every series of a changed host instead stalled
+   * ingest for ~650 ms at 100k series on the first ranking and on every change of k.
+   */
   recompute(): number {
     this.ranker.prune(this.cfg.stalenessMs);
-    const changed = new Set<string>();
+    /** per host: the process keys that joined or left the member set */
+    const flipped = new Map<string, Set<string>>();
     for (const [host, procs] of this.ranker.hosts) {
       const rates: Array<[string, number]> = [];
       for (const p of procs.values()) rates.push([p.key, this.ranker.rate(p)]);
       const prev = this.members.get(host) ?? new Set<string>();
       const next = chooseTopK(rates, prev, this.k, this.topk.margin);
-      if (next.size !== prev.size || [...next].some((k) => !prev.has(k))) {
+      const diff = new Set<string>();
+      for (const key of next) if (!prev.has(key)) diff.add(key);
+      for (const key of prev) if (!next.has(key)) diff.add(key);
+      if (diff.size > 0) {
         this.members.set(host, next);
-        changed.add(host);
+        flipped.set(host, diff);
       }
     }
-    for (const host of this.members.keys()) {
+    for (const [host, prev] of this.members) {
       if (!this.ranker.hosts.has(host)) {
         this.members.delete(host);
-        changed.add(host);
+        flipped.set(host, prev);
       }
     }
-    if (changed.size === 0) return 0;
-    return this.reroute((s) => changed.has(this.hostOf(s)));
+    if (flipped.size === 0) return 0;
+    return this.reroute((s) => {
+      const keys = flipped.get(this.hostOf(s));
+      if (keys === undefined || s.procClass === null) return false;
+      const pk = this.ranker.knownProcessKey(s) ?? this.identity.processKey(s);
+      return pk !== '' && keys.has(pk);
+    });
   }
 }
