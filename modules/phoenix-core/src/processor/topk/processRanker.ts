@@ -55,10 +55,11 @@ export class ProcessRanker implements SeriesListener {
     }
     p.lastSeenMs = now;
     if (s.updates > 1 && inc.value > 0) {
-      // increases within the same second (e.g. the states of one export) share an entry
+      // increases within a twelfth of the window (at least a second: the states of one export) share
+      // an entry, so a process holds at most ~13 entries however often it exports
       const e = p.entries;
       const n = e.length;
-      if (n > 0 && now - e[n - 2] < 1000) e[n - 1] += inc.value;
+      if (n > 0 && now - e[n - 2] < Math.max(1000, this.windowMs / 12)) e[n - 1] += inc.value;
       else e.push(now, inc.value);
     }
   }
