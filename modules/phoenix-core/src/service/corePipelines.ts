@@ -31,9 +31,10 @@ export class CorePipelines {
     this.topk = new TopkPipeline(this.store, config.rollup, clock, { ...config.topk, k: initial.topk.k });
     this.kpis = new KpiCalculator(this.store, this.optimized, this.topk, config.rollup.hostAttribute, clock);
     if (config.reductionEnabled) {
+      // the ranker before the top-k pipeline: a new series' process is then in the ranker's slot when it is routed
       this.store.addListener(this.optimized);
-      this.store.addListener(this.topk);
       this.store.addListener(this.topk.ranker);
+      this.store.addListener(this.topk);
       this.store.addListener(this.kpis);
     }
     this.pipelines = new Map<PipelineName, Pipeline>([

@@ -43,7 +43,7 @@ export class TopkPipeline extends RollupPipeline {
   }
 
   protected route(s: Series): Route {
-    const pk = this.identity.processKey(s);
+    const pk = this.processKeyOf(s);
     if (pk === '' || this.isIndividual(this.hostOf(s), pk)) return { labels: s.labels, others: false };
     return { labels: this.outLabels(s.labels, this.identity.processLabelNames(s), true), others: true };
   }
@@ -87,8 +87,13 @@ export class TopkPipeline extends RollupPipeline {
     return this.reroute((s) => {
       const keys = flipped.get(this.hostOf(s));
       if (keys === undefined || s.procClass === null) return false;
-      const pk = this.ranker.knownProcessKey(s) ?? this.identity.processKey(s);
+      const pk = this.processKeyOf(s);
       return pk !== '' && keys.has(pk);
     });
+  }
+
+  /** A series' process key: from the ranker's slot when it knows it, else by decoding the series. */
+  private processKeyOf(s: Series): string {
+    return this.ranker.knownProcessKey(s) ?? this.identity.processKey(s);
   }
 }
