@@ -36,7 +36,7 @@ describe('loadConfig (environment -> config)', () => {
 
   it('bad values: the message names the variable (parse) or the config key and its variable (validation)', () => {
     expect(loadConfig({ PHOENIX_OBSERVER_PORT: 'abc' }).errors).toEqual(['PHOENIX_OBSERVER_PORT: must be a number (got "abc")']);
-    expect(loadConfig({ PHOENIX_ALLOW_INSECURE: 'maybe' }).errors).toEqual(['PHOENIX_ALLOW_INSECURE: must be true or false (got "maybe")']);
+    expect(loadConfig({ PHOENIX_ALLOW_INSECURE: 'maybe' }).errors).toEqual(['PHOENIX_ALLOW_INSECURE: must be true or false (1/0, yes/no, on/off; got "maybe")']);
     expect(loadConfig({ PHOENIX_CONTROL_HYSTERESIS: '2', PHOENIX_API_TOKEN: 'short' }).errors).toEqual([
       'actuator.hysteresis (PHOENIX_CONTROL_HYSTERESIS): must be <= 0.9 (got 2)',
       'api.token (PHOENIX_API_TOKEN): must be at least 16 characters when set',

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { runService } from '@phoenix/runtime';
 import { loadConfig } from './config';
-import { startControlService } from './service';
+import { ControlService } from './service';
 
 /** phoenix-control: environment -> config -> observer, actuator, control API. SIGTERM/SIGINT stop it cleanly. */
 void runService({
   name: 'phoenix-control',
   config: loadConfig(process.env),
-  start: (config, log) => startControlService(config, { log }),
+  create: (config, log) => new ControlService(config, { log }),
   describe: (c, s) => ({
     api: `http://${c.api.bindAddress}:${s.apiPort}`,
     observer: `http://${c.observer.bindAddress}:${s.observerPort}/metrics`,

@@ -1,24 +1,11 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startApi } from './api/server';
-import type { Clock } from '@phoenix/runtime';
-import { systemClock } from '@phoenix/runtime';
+import { createLogger, LifecycleGuard, systemClock, type Clock, type HttpListener, type Lifecycle, type Logger } from '@phoenix/runtime';
 import type { ControlServiceConfig } from './config';
 import { ControlFileWriter } from './controlFileWriter/writer';
 import { Controller } from './controller/controller';
 import { HistoryStore } from './history/store';
-import { createLogger, type Logger } from '@phoenix/runtime';
 import { Observer, type KpiSource } from './observer/observer';
-
-export interface ControlService {
-  apiPort: number;
-  /** Undefined when a KPI source was injected (no observer). */
-  observerPort: number | undefined;
-  controller: Controller;
-  observer: Observer | undefined;
-  writer: ControlFileWriter;
-  history: HistoryStore;
-  stop(): Promise<void>;
-}
 
 export interface ControlServiceDeps {
   clock?: Clock;
@@ -30,59 +17,90 @@ export interface ControlServiceDeps {
   processMetrics?: boolean;
 }
 
-/** Wires observer -> controller (actuator, writer, history) -> API and starts them. */
-export async function startControlService(config: ControlServiceConfig, deps: ControlServiceDeps = {}): Promise<ControlService> {
-  const clock = deps.clock ?? systemClock;
-  const log = deps.log ?? createLogger({ level: config.logLevel, fields: { service: 'phoenix-control' } });
-  const controlRegistry = new Registry();
-  if (deps.processMetrics !== false) collectDefaultMetrics({ register: controlRegistry });
-  const history = HistoryStore.open(config.history, log.child({ component: 'history' }));
-  const writer = new ControlFileWriter(config.controlFile, clock, log.child({ component: 'controlFileWriter' }));
-  let observer: Observer | undefined;
-  let kpis = deps.kpis;
-  if (!kpis) {
-    observer = new Observer(config.observer, clock, log.child({ component: 'observer' }), new Registry(), deps.fetch);
-    kpis = observer;
-  }
-  const controller = new Controller({
-    config: config.controller,
-    actuator: config.actuator,
-    clock,
-    log: log.child({ component: 'actuator' }),
-    kpis,
-    writer,
-    history,
-    registry: controlRegistry,
-  });
-  let api: Awaited<ReturnType<typeof startApi>> | undefined;
-  let observerPort: number | undefined;
-  try {
-    if (observer) {
-      observerPort = await observer.listen();
-      await observer.scrapeOnce();
-      observer.start();
+/** phoenix-control: observer -> controller (actuator, writer, history) -> API, started and stopped as one. */
+export class ControlService implements Lifecycle {
+  readonly controller: Controller;
+  /** Undefined when a KPI source was injected (no observer). */
+  readonly observer: Observer | undefined;
+  readonly writer: ControlFileWriter;
+  readonly history: HistoryStore;
+  private api: HttpListener | undefined;
+  private readonly lifecycle: LifecycleGuard;
+  private readonly registry: Registry;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly config: ControlServiceConfig,
+    deps: ControlServiceDeps = {},
+  ) {
+    const clock = deps.clock ?? systemClock;
+    this.log = deps.log ?? createLogger({ level: config.logLevel, fields: { service: 'phoenix-control' } });
+    this.registry = new Registry();
+    if (deps.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.history = HistoryStore.open(config.history, this.log.child({ component: 'history' }));
+    this.writer = new ControlFileWriter(config.controlFile, clock, this.log.child({ component: 'controlFileWriter' }));
+    let kpis = deps.kpis;
+    if (!kpis) {
+      this.observer = new Observer(config.observer, clock, this.log.child({ component: 'observer' }), new Registry(), deps.fetch);
+      kpis = this.observer;
     }
-    controller.init();
-    controller.start();
-    api = await startApi({ config: config.api, controller, history, registry: controlRegistry, log: log.child({ component: 'api' }) });
+    this.controller = new Controller({
+      config: config.controller,
+      actuator: config.actuator,
+      clock,
+      log: this.log.child({ component: 'actuator' }),
+      kpis,
+      writer: this.writer,
+      history: this.history,
+      registry: this.registry,
+    });
+    this.lifecycle = new LifecycleGuard('phoenix-control', () => this.doStart(), () => this.doStop());
+  }
+
+  /** The control API's port (after start). */
+  get apiPort(): number {
+    return this.api?.port ?? 0;
+  }
+
+  /** The observer's port (after start); undefined without an observer. */
+  get observerPort(): number | undefined {
+    return this.observer?.port;
+  }
+
+  start(): Promise<void> {
+    return this.lifecycle.start();
+  }
+
+  stop(): Promise<void> {
+    return this.lifecycle.stop();
+  }
+
+  private async doStart(): Promise<void> {
+    if (this.observer) {
+      await this.observer.listen();
+      await this.observer.scrapeOnce();
+      this.observer.start();
+    }
+    this.controller.init();
+    this.controller.start();
+    this.api = await startApi({ config: this.config.api, controller: this.controller, history: this.history, registry: this.registry, log: this.log.child({ component: 'api' }) });
+  }
+
+  private async doStop(): Promise<void> {
+    this.controller.stop();
+    await Promise.all([this.api?.stop(), this.observer?.stop()]);
+    this.history.close();
+  }
+}
+
+/** Creates and starts the service (tests and main). */
+export async function startControlService(config: ControlServiceConfig, deps: ControlServiceDeps = {}): Promise<ControlService> {
+  const s = new ControlService(config, deps);
+  try {
+    await s.start();
   } catch (err) {
-    controller.stop();
-    await observer?.stop();
-    history.close();
+    await s.stop();
     throw err;
   }
-  const started = api;
-  return {
-    apiPort: started.port,
-    observerPort,
-    controller,
-    observer,
-    writer,
-    history,
-    async stop() {
-      controller.stop();
-      await Promise.all([started.close(), observer?.stop()]);
-      history.close();
-    },
-  };
+  return s;
 }

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { rateLimit } from 'express-rate-limit';
 import { Counter, type Registry } from 'prom-client';
 import type { RestApiConfig } from './restApiConfig';
-import { isLoopback } from './configUtil';
+import { isLoopback } from './configErrors';
 
 /** Compares a bearer token in constant time (hashes first, so lengths do not leak). */
 export function tokenMatches(expected: string, header: string | undefined): boolean {

@@ -1,8 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
+import { InvalidInputError, UnavailableError } from './errors';
 import type { Logger } from './log';
 
 /** Writes a JSON error body `{error, details?}` with `status`. */
@@ -10,8 +9,8 @@ export type SendError = (res: Response, status: number, error: string, details?:
 
 /**
  * The routes every Phoenix REST API ends with: GET /metrics (the registry), a JSON 404, and an
- * error handler that turns body-parser failures into 413/400/415 and anything else into a logged
- * 500, never a stack trace. Install it after the API's own routes.
+ * error handler that turns body-parser failures into 413/400/415, an InvalidInputError into 400, an
+ * UnavailableError into 503 with Retry-After, and anything else into a logged 500, never a stack trace. Install it after the API's own routes.
  */
 export function installApiTail(app: express.Express, o: { registry: Registry; log: Logger; bodyLimitBytes: number; sendError: SendError }): void {
   const { registry, log, sendError } = o;
@@ -30,37 +29,12 @@ export function installApiTail(app: express.Express, o: { registry: Registry; lo
     if (e.type === 'entity.parse.failed') return sendError(res, 400, 'the body is not valid JSON', [`(document): ${e.message ?? 'parse error'}`]);
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendError(res, 415, e.message ?? 'unsupported encoding');
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, e.message ?? 'bad request');
+    if (err instanceof InvalidInputError) return sendError(res, 400, err.message);
+    if (err instanceof UnavailableError) {
+      res.set('Retry-After', String(err.retryAfterSeconds));
+      return sendError(res, 503, err.message);
+    }
     log.error('API request failed', { err });
     return sendError(res, 500, 'internal error');
   });
-}
-
-/** A listening REST API server. */
-export interface ApiServer {
-  server: http.Server;
-  port: number;
-  /** stops accepting, closes idle connections now and the rest after 2 s */
-  close(): Promise<void>;
-}
-
-/** Serves `app` on bindAddress:port (0 = any free port) with the given request timeout. */
-export async function listenApi(app: express.Express, o: { port: number; bindAddress: string; requestTimeoutMs: number }): Promise<ApiServer> {
-  const server = http.createServer(app);
-  server.requestTimeout = o.requestTimeoutMs;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.bindAddress, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    server,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      }),
-  };
 }

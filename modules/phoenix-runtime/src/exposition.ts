@@ -1,6 +1,5 @@
 /**
- * Reading the Prometheus text exposition format, shared by the control loop's observer and the
- * validation module's sources.
+ * Reading the Prometheus text exposition format: the one parser of every module and test.
  */
 
 /** One sample of a Prometheus text exposition (or of a Prometheus HTTP API vector). */
@@ -33,14 +32,42 @@ export function parseLabels(body: string): Record<string, string> | undefined {
   return consumed === body.length ? labels : undefined;
 }
 
+/** A parsed exposition: the samples, the lines that did not parse, and each family's TYPE and HELP. */
+export interface Exposition {
+  samples: Sample[];
+  badLines: number;
+  types: Record<string, string>;
+  help: Record<string, string>;
+}
+
+export interface ParseExpositionOptions {
+  /** keep only the samples whose name it accepts (tested before the labels are parsed: cheap on large texts) */
+  wanted?: (name: string) => boolean;
+  /** throw on the first line that does not parse instead of counting it (exact assertions in tests) */
+  strict?: boolean;
+}
+
+function readComment(line: string, types: Record<string, string>, help: Record<string, string>): void {
+  const m = /^#\s+(TYPE|HELP)\s+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\s+(.*))?$/.exec(line);
+  if (!m) return;
+  if (m[1] === 'TYPE') types[m[2]] = (m[3] ?? '').trim();
+  else help[m[2]] = m[3] ?? '';
+}
+
 /**
- * A tolerant parser of the Prometheus text format 0.0.4: lines it cannot read are counted and skipped, never
- * thrown on. Only the names `wanted` accepts are kept (the test runs on the name before the labels are parsed,
- * so a large exposition costs little when few names are wanted).
+ * The one parser of the Prometheus text format 0.0.4 (services and tests). Tolerant by default: lines
+ * it cannot read are counted in `badLines` and skipped, never thrown on; `strict` throws instead.
  */
-export function parseExposition(text: string, wanted?: (name: string) => boolean): { samples: Sample[]; badLines: number } {
+export function parseExposition(text: string, opts: ParseExpositionOptions | ((name: string) => boolean) = {}): Exposition {
+  const o: ParseExpositionOptions = typeof opts === 'function' ? { wanted: opts } : opts;
   const samples: Sample[] = [];
+  const types: Record<string, string> = {};
+  const help: Record<string, string> = {};
   let badLines = 0;
+  const bad = (line: string, why: string): void => {
+    if (o.strict) throw new Error(`${why}: ${line}`);
+    badLines += 1;
+  };
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
@@ -48,33 +75,61 @@ export function parseExposition(text: string, wanted?: (name: string) => boolean
     const raw = text.slice(start, end);
     start = end + 1;
     const line = raw.trim();
+    if (line === '') continue;
     // a comment is a line whose first non-blank character is #
-    if (line === '' || line.charCodeAt(0) === 35) continue;
-    if (wanted) {
+    if (line.charCodeAt(0) === 35) {
+      readComment(line, types, help);
+      continue;
+    }
+    if (o.wanted) {
       const cut = line.search(/[{\s]/);
       const name = cut < 0 ? line : line.slice(0, cut);
-      if (!wanted(name)) continue;
+      if (!o.wanted(name)) continue;
     }
     const m = LINE.exec(line);
     if (!m) {
-      badLines += 1;
+      bad(line, 'unparseable exposition line');
       continue;
     }
     let labels: Record<string, string> = {};
     if (m[2]) {
       const parsed = parseLabels(m[2]);
       if (!parsed) {
-        badLines += 1;
+        bad(line, 'bad label set in line');
         continue;
       }
       labels = parsed;
     }
     const value = parseValue(m[3]);
     if (Number.isNaN(value) && m[3] !== 'NaN') {
-      badLines += 1;
+      bad(line, 'bad sample value in line');
       continue;
     }
     samples.push({ name: m[1], labels, value });
   }
-  return { samples, badLines };
+  return { samples, badLines, types, help };
+}
+
+/** The family of a sample name given the families declared by TYPE (`x_bucket`, `x_sum`, `x_count`, `x_total` → `x`). */
+export function familyOf(sampleName: string, types: Record<string, string>): string {
+  if (types[sampleName] !== undefined) return sampleName;
+  for (const suffix of ['_bucket', '_sum', '_count', '_total', '_created', '_info']) {
+    if (sampleName.endsWith(suffix)) {
+      const base = sampleName.slice(0, -suffix.length);
+      if (types[base] !== undefined) return base;
+    }
+  }
+  return sampleName;
+}
+
+/** Samples matching a name and (a subset of) labels. */
+export function findSamples(exp: Pick<Exposition, 'samples'>, name: string, labels: Record<string, string> = {}): Sample[] {
+  return exp.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}
+
+/** The value of the single sample matching name and labels; throws when there is not exactly one. */
+export function sampleValue(exp: Pick<Exposition, 'samples'>, name: string, labels: Record<string, string> = {}): number {
+  const found = findSamples(exp, name, labels);
+  if (found.length !== 1) throw new Error(`expected exactly one sample ${name}${JSON.stringify(labels)}, found ${found.length}`);
+  return found[0].value;
 }

@@ -1,19 +1,54 @@
-import { ConfigErrors, isLoopback } from './configUtil';
+import { ConfigErrors, isLoopback } from './configErrors';
+import type { EnvReader } from './envReader';
 
-/** The listener and guard settings every Phoenix REST API has (control, validation). */
+/** The shortest PHOENIX_API_TOKEN any service accepts. */
+export const MIN_API_TOKEN_LENGTH = 16;
+
+/** The listener and guard settings every Phoenix REST API has; the same variable means the same in each. */
 export interface RestApiConfig {
-  /** the module's PHOENIX_*_PORT */
+  /** the module's PHOENIX_*_PORT (0 = any free port) */
   port: number;
-  /** PHOENIX_BIND_ADDRESS. */
+  /** PHOENIX_BIND_ADDRESS */
   bindAddress: string;
-  /** PHOENIX_API_TOKEN: bearer token of the mutating routes; unset -> loopback clients only. */
+  /** PHOENIX_API_TOKEN: bearer token of the mutating routes; unset → loopback clients only */
   token?: string;
-  /** PHOENIX_ALLOW_INSECURE: allow a non-loopback bind without a token (and non-loopback mutating clients). */
+  /** PHOENIX_ALLOW_INSECURE: allow a non-loopback bind without a token (and non-loopback mutating clients) */
   allowInsecure: boolean;
-  /** Largest accepted request body. */
+  /** largest accepted request body */
   bodyLimitBytes: number;
-  /** Mutating requests per client per minute. */
+  /** mutating requests per client per minute */
   rateLimitPerMinute: number;
+}
+
+/** The variables of a service's own REST settings (the shared ones are fixed). */
+export interface RestApiEnvNames {
+  port: string;
+  bodyLimitBytes: string;
+  rateLimitPerMinute: string;
+}
+
+/** Config key → environment variable of the REST settings under `prefix` (for {@link ConfigErrors}). */
+export function restApiEnv(prefix: string, names: RestApiEnvNames): Record<string, string> {
+  return {
+    [`${prefix}.port`]: names.port,
+    [`${prefix}.bindAddress`]: 'PHOENIX_BIND_ADDRESS',
+    [`${prefix}.token`]: 'PHOENIX_API_TOKEN',
+    [`${prefix}.allowInsecure`]: 'PHOENIX_ALLOW_INSECURE',
+    [`${prefix}.bodyLimitBytes`]: names.bodyLimitBytes,
+    [`${prefix}.rateLimitPerMinute`]: names.rateLimitPerMinute,
+  };
+}
+
+/** Reads the REST settings: the service's port, body and rate limits, and the shared bind/token/insecure variables. */
+export function readRestApiConfig(r: EnvReader, names: RestApiEnvNames, defaults: RestApiConfig): RestApiConfig {
+  return {
+    port: r.int(names.port, defaults.port),
+    bindAddress: r.str('PHOENIX_BIND_ADDRESS') ?? defaults.bindAddress,
+    token: r.str('PHOENIX_API_TOKEN') ?? defaults.token,
+    allowInsecure: r.bool('PHOENIX_ALLOW_INSECURE', defaults.allowInsecure),
+    bodyLimitBytes: r.bytes(names.bodyLimitBytes, defaults.bodyLimitBytes),
+    rateLimitPerMinute: r.int(names.rateLimitPerMinute, defaults.rateLimitPerMinute),
+  };
 }
 
 /**
@@ -23,13 +58,15 @@ export interface RestApiConfig {
 export function checkRestApiConfig(e: ConfigErrors, c: RestApiConfig, prefix: string, apiName: string): void {
   e.port(`${prefix}.port`, c.port);
   e.nonEmpty(`${prefix}.bindAddress`, c.bindAddress);
-  if (c.token !== undefined && c.token.length < 16) e.add(`${prefix}.token`, 'must be at least 16 characters when set');
+  if (c.token !== undefined && c.token.length < MIN_API_TOKEN_LENGTH) {
+    e.add(`${prefix}.token`, `must be at least ${MIN_API_TOKEN_LENGTH} characters when set`);
+  }
   if (!c.token && !c.allowInsecure && typeof c.bindAddress === 'string' && c.bindAddress !== '' && !isLoopback(c.bindAddress)) {
     e.add(
       `${prefix}.bindAddress`,
       `refusing to bind the ${apiName} to non-loopback ${c.bindAddress} without a token: set PHOENIX_API_TOKEN, or PHOENIX_ALLOW_INSECURE=true to allow it`,
     );
   }
-  e.number(`${prefix}.bodyLimitBytes`, c.bodyLimitBytes, { integer: true, min: 256, max: 1024 * 1024 });
-  e.number(`${prefix}.rateLimitPerMinute`, c.rateLimitPerMinute, { integer: true, min: 1 });
+  e.number(`${prefix}.bodyLimitBytes`, c.bodyLimitBytes, { integer: true, min: 256, max: 16 * 1024 * 1024 });
+  e.number(`${prefix}.rateLimitPerMinute`, c.rateLimitPerMinute, { integer: true, min: 1, max: 1_000_000 });
 }

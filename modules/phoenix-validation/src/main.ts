@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { runService } from '@phoenix/runtime';
 import { loadConfig } from './config';
-import { startValidationService } from './service';
+import { ValidationService } from './service';
 
 /** phoenix-validation: environment -> config -> run store, catalog, benchmark API. SIGTERM/SIGINT stop it cleanly. */
 void runService({
   name: 'phoenix-validation',
   config: loadConfig(process.env),
-  start: (config, log) => startValidationService(config, { log }),
+  create: (config, log) => new ValidationService(config, { log }),
   describe: (c, s) => ({
     api: `http://${c.api.bindAddress}:${s.port}`,
     kpi_source: c.sources.prometheusUrl ? `prometheus ${c.sources.prometheusUrl}` : `${c.sources.coreUrl}/metrics`,

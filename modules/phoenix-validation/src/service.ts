@@ -3,11 +3,9 @@ import { startApi } from './api/server';
 import { loadCatalog } from './catalog/catalog';
 import { ControlClient } from './clients/control';
 import { GeneratorsClient } from './clients/generators';
-import type { Clock } from '@phoenix/runtime';
-import { systemClock } from '@phoenix/runtime';
+import { createLogger, LifecycleGuard, systemClock, type Clock, type HttpListener, type Lifecycle, type Logger } from '@phoenix/runtime';
 import type { ValidationServiceConfig } from './config';
 import type { ScenarioCatalog } from './contracts';
-import { createLogger, type Logger } from '@phoenix/runtime';
 import { RunManager } from './runner/manager';
 import { DirectSource } from './sources/direct';
 import type { KpiSource } from './sources/kpis';
@@ -58,14 +56,6 @@ export function openValidationCore(
   return { store, catalog, source, manager, recovered: recovered.length };
 }
 
-export interface ValidationService {
-  port: number;
-  manager: RunManager;
-  store: RunStore;
-  recovered: number;
-  stop(reason?: string): Promise<void>;
-}
-
 export interface ValidationServiceDeps {
   clock?: Clock;
   log?: Logger;
@@ -75,43 +65,79 @@ export interface ValidationServiceDeps {
   processMetrics?: boolean;
 }
 
-/** Opens the store (marking runs left in flight as failed), loads the catalog and starts the benchmark API. */
-export async function startValidationService(config: ValidationServiceConfig, deps: ValidationServiceDeps = {}): Promise<ValidationService> {
-  const clock = deps.clock ?? systemClock;
-  const log = deps.log ?? createLogger({ level: config.logLevel, fields: { service: 'phoenix-validation' } });
-  const registry = new Registry();
-  if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
-  const finished = new Counter({ name: 'phoenix_validation_runs_total', help: 'Benchmark runs that reached a final state, by state and verdict.', labelNames: ['state', 'passed'], registers: [registry] });
-  const core = openValidationCore(config, {
-    log,
-    origin: 'api',
-    clock,
-    source: deps.source,
-    onFinished: (r) => finished.inc({ state: r.state, passed: r.passed === undefined ? 'n/a' : String(r.passed) }),
-  });
-  const { manager, store } = core;
-  const started = clock.now();
-  new Gauge({
-    name: 'phoenix_validation_run_in_flight',
-    help: '1 while a benchmark run of this service is pending, running or analyzing.',
-    registers: [registry],
-    collect() {
-      this.set(manager.inFlightId() ? 1 : 0);
-    },
-  });
-  let api: Awaited<ReturnType<typeof startApi>>;
-  try {
-    api = await startApi({
-      config: config.api,
+/**
+ * phoenix-validation: opens the store (marking runs left in flight as failed) and loads the catalog
+ * when created; serves the benchmark API once started.
+ */
+export class ValidationService implements Lifecycle {
+  readonly manager: RunManager;
+  readonly store: RunStore;
+  readonly recovered: number;
+  private api: HttpListener | undefined;
+  private readonly lifecycle: LifecycleGuard;
+  private readonly registry = new Registry();
+  private readonly log: Logger;
+  private readonly core: ValidationCore;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly config: ValidationServiceConfig,
+    deps: ValidationServiceDeps = {},
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.log ?? createLogger({ level: config.logLevel, fields: { service: 'phoenix-validation' } });
+    if (deps.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    const finished = new Counter({ name: 'phoenix_validation_runs_total', help: 'Benchmark runs that reached a final state, by state and verdict.', labelNames: ['state', 'passed'], registers: [this.registry] });
+    this.core = openValidationCore(config, {
+      log: this.log,
+      origin: 'api',
+      clock: this.clock,
+      source: deps.source,
+      onFinished: (r) => finished.inc({ state: r.state, passed: r.passed === undefined ? 'n/a' : String(r.passed) }),
+    });
+    this.manager = this.core.manager;
+    this.store = this.core.store;
+    this.recovered = this.core.recovered;
+    const manager = this.manager;
+    new Gauge({
+      name: 'phoenix_validation_run_in_flight',
+      help: '1 while a benchmark run of this service is pending, running or analyzing.',
+      registers: [this.registry],
+      collect() {
+        this.set(manager.inFlightId() ? 1 : 0);
+      },
+    });
+    this.lifecycle = new LifecycleGuard('phoenix-validation', () => this.doStart(), (reason) => this.doStop(reason));
+  }
+
+  /** The API's port (after start). */
+  get port(): number {
+    return this.api?.port ?? 0;
+  }
+
+  start(): Promise<void> {
+    return this.lifecycle.start();
+  }
+
+  /** Stops the API; a run in flight ends as failed with `reason`. */
+  stop(reason = 'phoenix-validation stopped while the run was in flight'): Promise<void> {
+    return this.lifecycle.stop(reason);
+  }
+
+  private async doStart(): Promise<void> {
+    const started = this.clock.now();
+    const { manager, core } = this;
+    this.api = await startApi({
+      config: this.config.api,
       manager,
-      registry,
-      log: log.child({ component: 'api' }),
+      registry: this.registry,
+      log: this.log.child({ component: 'api' }),
       health: () => {
         const id = manager.inFlightId();
         const h = {
           status: 'ok' as const,
           busy: id !== undefined,
-          uptime_seconds: (clock.now() - started) / 1000,
+          uptime_seconds: (this.clock.now() - started) / 1000,
           scenarios: core.catalog.scenarios.length,
           data_source: core.source.kind,
           recovered_runs: core.recovered,
@@ -119,19 +145,23 @@ export async function startValidationService(config: ValidationServiceConfig, de
         return id ? { ...h, run_id: id } : h;
       },
     });
+  }
+
+  private async doStop(reason: string): Promise<void> {
+    await this.manager.shutdown(reason);
+    await this.api?.stop();
+    this.store.close();
+  }
+}
+
+/** Creates and starts the service (tests). */
+export async function startValidationService(config: ValidationServiceConfig, deps: ValidationServiceDeps = {}): Promise<ValidationService> {
+  const s = new ValidationService(config, deps);
+  try {
+    await s.start();
   } catch (err) {
-    store.close();
+    await s.stop();
     throw err;
   }
-  return {
-    port: api.port,
-    manager,
-    store,
-    recovered: core.recovered,
-    async stop(reason = 'phoenix-validation stopped while the run was in flight') {
-      await manager.shutdown(reason);
-      await api.close();
-      store.close();
-    },
-  };
+  return s;
 }

@@ -1,6 +1,6 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { installApiGuards, installApiTail, listenApi, type ApiServer } from '@phoenix/runtime';
+import { installApiGuards, installApiTail, listenHttp, type HttpListener } from '@phoenix/runtime';
 import type { ControlError } from '../contracts';
 import { validateControlOverrideRequest } from '../contracts';
 import type { Controller } from '../controller/controller';
@@ -81,6 +81,6 @@ export function createApiApp(deps: ApiDeps): express.Express {
 }
 
 /** Starts the API; resolves with the server and the bound port. */
-export function startApi(deps: ApiDeps): Promise<ApiServer> {
-  return listenApi(createApiApp(deps), { port: deps.config.port, bindAddress: deps.config.bindAddress, requestTimeoutMs: 30_000 });
+export function startApi(deps: ApiDeps): Promise<HttpListener> {
+  return listenHttp(createApiApp(deps), { port: deps.config.port, bindAddress: deps.config.bindAddress, requestTimeoutMs: 30_000 });
 }

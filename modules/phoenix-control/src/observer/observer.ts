@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { KpiReading } from '../actuator/actuator';
 import type { Clock } from '@phoenix/runtime';
@@ -7,7 +5,7 @@ import type { ControlKpis, ControlPipelineValues } from '../contracts';
 import type { Logger } from '@phoenix/runtime';
 import { optionalGauge } from '../promUtil';
 import type { ObserverConfig } from './config';
-import { parseExposition, type Sample } from '@phoenix/runtime';
+import { listenHttp, parseExposition, type HttpListener, type Sample } from '@phoenix/runtime';
 import { buildKpis, isWanted, OBSERVATORY, type IngestMemory } from './kpis';
 
 /** Where the controller gets its KPIs from (the observer, or a fake in tests). */
@@ -34,7 +32,7 @@ export class Observer implements KpiSource {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private inFlight: Promise<ScrapeOutcome> | undefined;
-  private server: http.Server | undefined;
+  private server: HttpListener | undefined;
   private readonly failures: Counter<'reason'>;
   private readonly scrapes: Counter<'result'>;
   private readonly duration: Gauge;
@@ -244,46 +242,44 @@ export class Observer implements KpiSource {
 
   /** Serves the observer's /metrics and /health on cfg.port. */
   async listen(): Promise<number> {
-    const server = http.createServer((req, res) => {
-      const url = (req.url ?? '/').split('?')[0];
-      if (req.method === 'GET' && url === '/metrics') {
-        this.registry
-          .metrics()
-          .then((text) => {
-            res.writeHead(200, { 'content-type': this.registry.contentType });
-            res.end(text);
-          })
-          .catch((err: Error) => {
-            res.writeHead(500, { 'content-type': 'text/plain' });
-            res.end(err.message);
-          });
-        return;
-      }
-      if (req.method === 'GET' && url === '/health') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: this.current() ? 'ok' : 'degraded', kpis_fresh: Boolean(this.current()) }));
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'not found' }));
-    });
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.cfg.port, this.cfg.bindAddress, () => resolve());
-    });
-    return (server.address() as AddressInfo).port;
+    this.server = await listenHttp(
+      (req, res) => {
+        const url = (req.url ?? '/').split('?')[0];
+        if (req.method === 'GET' && url === '/metrics') {
+          this.registry
+            .metrics()
+            .then((text) => {
+              res.writeHead(200, { 'content-type': this.registry.contentType });
+              res.end(text);
+            })
+            .catch((err: Error) => {
+              res.writeHead(500, { 'content-type': 'text/plain' });
+              res.end(err.message);
+            });
+          return;
+        }
+        if (req.method === 'GET' && url === '/health') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: this.current() ? 'ok' : 'degraded', kpis_fresh: Boolean(this.current()) }));
+          return;
+        }
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'not found' }));
+      },
+      { port: this.cfg.port, bindAddress: this.cfg.bindAddress, stopGraceMs: 0 },
+    );
+    return this.server.port;
+  }
+
+  /** The bound port of the observer's listener (after listen). */
+  get port(): number | undefined {
+    return this.server?.port;
   }
 
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
-    const s = this.server;
-    this.server = undefined;
-    if (s) {
-      s.closeAllConnections();
-      await new Promise<void>((resolve) => s.close(() => resolve()));
-    }
+    await this.server?.stop();
     await this.inFlight?.catch(() => undefined);
   }
 }

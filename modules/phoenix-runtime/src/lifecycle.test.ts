@@ -1,0 +1,81 @@
+import { LifecycleGuard, StopStack } from './lifecycle';
+
+function counting(opts: { failStart?: boolean } = {}): { guard: LifecycleGuard; calls: string[] } {
+  const calls: string[] = [];
+  const guard = new LifecycleGuard(
+    'thing',
+    async () => {
+      calls.push('start');
+      await new Promise((r) => setImmediate(r));
+      if (opts.failStart) throw new Error('port in use');
+    },
+    async (reason) => {
+      calls.push(`stop:${reason}`);
+      await new Promise((r) => setImmediate(r));
+    },
+  );
+  return { guard, calls };
+}
+
+describe('LifecycleGuard', () => {
+  it('start → stop runs each once', async () => {
+    const { guard, calls } = counting();
+    await guard.start();
+    expect(guard.current).toBe('started');
+    await guard.stop('test');
+    expect(guard.current).toBe('stopped');
+    expect(calls).toEqual(['start', 'stop:test']);
+  });
+
+  it('start twice returns the same promise; stop twice one stop', async () => {
+    const { guard, calls } = counting();
+    const a = guard.start();
+    expect(guard.start()).toBe(a);
+    await a;
+    const s1 = guard.stop();
+    expect(guard.stop()).toBe(s1);
+    await s1;
+    await guard.stop();
+    expect(calls).toEqual(['start', 'stop:stopped']);
+  });
+
+  it('stop without start releases once and resolves; start after it is refused', async () => {
+    const { guard, calls } = counting();
+    await guard.stop();
+    await guard.stop();
+    expect(calls).toEqual(['stop:stopped']);
+    await expect(guard.start()).rejects.toThrow('thing is stopped; it cannot be started again');
+  });
+
+  it('stop while starting waits for the start, then stops', async () => {
+    const { guard, calls } = counting();
+    const started = guard.start();
+    const stopped = guard.stop();
+    await Promise.all([started, stopped]);
+    expect(calls).toEqual(['start', 'stop:stopped']);
+  });
+
+  it('a failed start rejects, and stop still releases what was acquired', async () => {
+    const { guard, calls } = counting({ failStart: true });
+    await expect(guard.start()).rejects.toThrow('port in use');
+    await guard.stop();
+    expect(calls).toEqual(['start', 'stop:stopped']);
+  });
+});
+
+describe('StopStack', () => {
+  it('stops last first, every entry, and reports the failures together', async () => {
+    const s = new StopStack();
+    const order: string[] = [];
+    s.push('a', () => void order.push('a'));
+    s.push('b', () => {
+      order.push('b');
+      throw new Error('b broke');
+    });
+    s.push('c', async () => void order.push('c'));
+    await expect(s.stopAll()).rejects.toThrow('stop failed: b: b broke');
+    expect(order).toEqual(['c', 'b', 'a']);
+    await s.stopAll();
+    expect(order).toEqual(['c', 'b', 'a']);
+  });
+});
