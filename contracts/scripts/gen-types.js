@@ -15,6 +15,9 @@ async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const names = fs.readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort();
   const index = [];
+  // A schema that references another file declares the referenced types too: each name is exported
+  // once, from the first file (in name order) that declares it.
+  const exported = new Set();
   for (const file of names) {
     const schema = JSON.parse(fs.readFileSync(path.join(schemaDir, file), 'utf8'));
     const base = file.replace(/\.schema\.json$/, '');
@@ -28,7 +31,9 @@ async function main() {
     });
     const target = path.join(outDir, `${base}.ts`);
     if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== ts) fs.writeFileSync(target, ts);
-    index.push(`export * from './${base}';`);
+    const names = [...ts.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).filter((n) => !exported.has(n));
+    for (const n of names) exported.add(n);
+    if (names.length > 0) index.push(`export type { ${names.join(', ')} } from './${base}';`);
   }
   const indexText = index.join('\n') + '\n';
   const indexPath = path.join(outDir, 'index.ts');

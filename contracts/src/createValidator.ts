@@ -86,3 +86,11 @@ export function createValidator<T>(schema: Record<string, unknown>, ajv: Ajv = s
   Object.defineProperty(fn, 'schemaId', { value: id });
   return fn;
 }
+
+/** Registers schemas that others reference by `$id` (relative `$ref`s such as `agent_task.schema.json`). */
+export function addSchemas(schemas: Array<Record<string, unknown>>, ajv: Ajv = shared): void {
+  for (const s of schemas) {
+    const id = String(s.$id);
+    if (!ajv.getSchema(id)) ajv.addSchema(s, id);
+  }
+}

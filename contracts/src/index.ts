@@ -5,5 +5,6 @@ export * from './controlValidators';
 export * from './generatorsValidators';
 export * from './generatorsOpenApi';
 export * from './validationValidators';
+export * from './fleetValidators';
 export * from './validationOpenApi';
 export * from './loadProfileSchedule';
