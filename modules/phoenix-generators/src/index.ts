@@ -3,8 +3,6 @@ export * from './api/createApiApp';
 export * from './api/startApiServer';
 export * from './bench/measureSdkCapacity';
 export * from './catalog/processCatalog';
-export * from './common/clock';
-export * from './common/logger';
 export * from './common/random';
 export * from './exporter/exporterConfig';
 export * from './exporter/createMetricExporter';

@@ -2,8 +2,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApiApp } from './api/createApiApp';
 import { startApiServer } from './api/startApiServer';
-import { createSystemClock } from './common/clock';
-import { createLogger } from './common/logger';
+import { createLogger, systemClock } from '@phoenix/runtime';
 import { Generator } from './generator/generator';
 import { loadProfilesDir } from './profiles/loadProfiles';
 import { serviceConfigFromEnv, validateServiceConfig } from './serviceConfig';
@@ -24,7 +23,7 @@ async function main(): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const generator = new Generator({
-    clock: createSystemClock(),
+    clock: systemClock,
     registry,
     logger: logger.child({ component: 'generator' }),
     exporter: config.exporter,

@@ -1,5 +1,5 @@
 import { apiConfigFromEnv, validateApiConfig, type ApiConfig } from './api/apiConfig';
-import { isLogLevel, type LogLevel } from './common/logger';
+import { isLogLevel, type LogLevel } from '@phoenix/runtime';
 import { exporterConfigFromEnv, validateExporterConfig, type ExporterConfig } from './exporter/exporterConfig';
 import { defaultGeneratorConfig, validateGeneratorConfig, type GeneratorConfig } from './generator/generatorConfig';
 import { defaultProfilesDir } from './profiles/loadProfiles';

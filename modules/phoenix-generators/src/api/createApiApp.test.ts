@@ -1,7 +1,6 @@
 import { createOpenApiResponseValidator, loadGeneratorsOpenApi } from '@phoenix/contracts';
 import { Registry } from 'prom-client';
-import { createManualClock } from '../common/clock';
-import { createSilentLogger } from '../common/logger';
+import { ManualClock, silentLogger } from '@phoenix/runtime';
 import { defaultExporterConfig } from '../exporter/exporterConfig';
 import { Generator } from '../generator/generator';
 import { defaultGeneratorConfig } from '../generator/generatorConfig';
@@ -28,16 +27,16 @@ async function start(api: Partial<ApiConfig> = {}): Promise<Harness> {
   const receiver = await startFakeOtlpReceiver();
   const registry = new Registry();
   const generator = new Generator({
-    clock: createManualClock(), // no scheduled exports: tests tick explicitly
+    clock: new ManualClock(), // no scheduled exports: tests tick explicitly
     registry,
-    logger: createSilentLogger(),
+    logger: silentLogger(),
     exporter: { ...defaultExporterConfig, url: receiver.grpcUrl },
     workload: defaultWorkloadConfig,
     config: defaultGeneratorConfig,
     meterVersion: '0.1.0',
   });
   const config: ApiConfig = { ...defaultApiConfig, port: 0, rate_limit_per_minute: 1000, ...api };
-  const app = createApiApp({ generator, profiles: loadProfilesDir(defaultProfilesDir()), registry, config, logger: createSilentLogger() });
+  const app = createApiApp({ generator, profiles: loadProfilesDir(defaultProfilesDir()), registry, config, logger: silentLogger() });
   const server = await startApiServer(app, '127.0.0.1', 0);
   return {
     base: `http://127.0.0.1:${server.port}`,

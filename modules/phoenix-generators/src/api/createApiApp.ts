@@ -9,7 +9,7 @@ import {
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../common/logger';
+import type { Logger } from '@phoenix/runtime';
 import { LoadRejectedError, type Generator } from '../generator/generator';
 import { profileDuration } from '../profiles/scenarioSchedule';
 import type { ApiConfig } from './apiConfig';

@@ -1,6 +1,5 @@
 import { Registry } from 'prom-client';
-import { createManualClock } from '../common/clock';
-import { createSilentLogger } from '../common/logger';
+import { ManualClock, silentLogger } from '@phoenix/runtime';
 import type { ExporterConfig } from '../exporter/exporterConfig';
 import { Generator } from '../generator/generator';
 import { defaultGeneratorConfig } from '../generator/generatorConfig';
@@ -39,9 +38,9 @@ export async function measureSdkCapacity(opts: {
   const steps: SdkCapacityStep[] = [];
   for (const processes of opts.processesPerHost) {
     const generator = new Generator({
-      clock: createManualClock(Date.now()),
+      clock: new ManualClock(Date.now()),
       registry: new Registry(),
-      logger: createSilentLogger(),
+      logger: silentLogger(),
       exporter: opts.exporter,
       workload: defaultWorkloadConfig,
       config: { ...defaultGeneratorConfig, max_total_processes: 10_000_000 },

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
-import { createSystemClock } from '../common/clock';
-import { createLogger } from '../common/logger';
+import { createLogger, systemClock } from '@phoenix/runtime';
 import { exporterConfigFromEnv, validateExporterConfig, type OtlpProtocol } from '../exporter/exporterConfig';
 import { Generator, type TickReport } from '../generator/generator';
 import { defaultGeneratorConfig } from '../generator/generatorConfig';
@@ -92,9 +91,9 @@ async function main(): Promise<void> {
     return;
   }
   const profile = resolveProfile(args.profile, args.profilesDir);
-  const logger = createLogger({ level: 'warn', write: (line) => process.stderr.write(`\n${line}\n`), fields: { service: 'phoenix-generators' } });
+  const logger = createLogger({ level: 'warn', sink: (line) => process.stderr.write(`\n${line}\n`), fields: { service: 'phoenix-generators' } });
   const generator = new Generator({
-    clock: createSystemClock(),
+    clock: systemClock,
     registry: new Registry(),
     logger,
     exporter,
@@ -117,8 +116,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   process.on('SIGINT', () => void generator.stop());
   process.on('SIGTERM', () => void generator.stop());
+  // the system clock's timers do not keep the process alive: hold it open until the scenario ends
+  const keepAlive = setInterval(() => undefined, 60_000);
   await generator.startScenario(profile, { seed: args.seed, duration_seconds: total });
   await generator.whenStopped();
+  clearInterval(keepAlive);
   if (tty) process.stderr.write('\n');
   const summary = {
     profile: profile.name,

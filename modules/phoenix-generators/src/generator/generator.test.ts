@@ -1,8 +1,7 @@
 import type { GeneratorsTruth } from '@phoenix/contracts';
 import { validateGeneratorsLoadStatus, validateGeneratorsTruth } from '@phoenix/contracts';
 import { Registry } from 'prom-client';
-import { createManualClock, createSystemClock, type Clock } from '../common/clock';
-import { createSilentLogger } from '../common/logger';
+import { ManualClock, silentLogger, systemClock, type Clock } from '@phoenix/runtime';
 import { defaultExporterConfig, type ExporterConfig, type OtlpProtocol } from '../exporter/exporterConfig';
 import { PROCESS_METRICS } from '../metrics/processMetrics';
 import { defaultProfilesDir, loadProfilesDir } from '../profiles/loadProfiles';
@@ -15,11 +14,11 @@ function exporterFor(receiver: FakeOtlpReceiver, protocol: OtlpProtocol): Export
   return { ...defaultExporterConfig, protocol, url: protocol === 'grpc' ? receiver.grpcUrl : `${receiver.httpUrl}/v1/metrics`, timeout_ms: 5000 };
 }
 
-function makeGenerator(exporter: ExporterConfig, clock: Clock = createManualClock(), registry = new Registry()): Generator {
+function makeGenerator(exporter: ExporterConfig, clock: Clock = new ManualClock(), registry = new Registry()): Generator {
   return new Generator({
     clock,
     registry,
-    logger: createSilentLogger(),
+    logger: silentLogger(),
     exporter,
     workload: defaultWorkloadConfig,
     config: defaultGeneratorConfig,
@@ -149,7 +148,7 @@ describe('Generator through the real OTLP exporters', () => {
 
   test('failed exports are counted, and the truth keeps the last successful export', async () => {
     const registry = new Registry();
-    const g = makeGenerator(exporterFor(receiver, 'grpc'), createManualClock(), registry);
+    const g = makeGenerator(exporterFor(receiver, 'grpc'), new ManualClock(), registry);
     await g.setLoad({ hosts: 2, processes_per_host: 5, churn_rate: 0 });
     await g.tick();
     const good = g.truth();
@@ -170,7 +169,7 @@ describe('Generator through the real OTLP exporters', () => {
   test('a scenario follows its phases in scenario time and stops after its duration', async () => {
     const spike = loadProfilesDir(defaultProfilesDir()).get('spike');
     if (!spike) throw new Error('spike missing');
-    const clock = createManualClock();
+    const clock = new ManualClock();
     const g = makeGenerator(exporterFor(receiver, 'grpc'), clock);
     const seen: { phase: string; series: number }[] = [];
     g.onTick((r) => seen.push({ phase: r.scenario?.phase ?? '', series: r.series }));
@@ -178,7 +177,7 @@ describe('Generator through the real OTLP exporters', () => {
     const started = await g.startScenario(small, { duration_seconds: 120 });
     expect(validateGeneratorsLoadStatus(started)).toMatchObject({ ok: true });
     expect(started).toMatchObject({ running: true, source: 'scenario', scenario: { name: 'spike', phase: 'baseline', phases: 3 } });
-    for (let i = 0; i < 13; i++) await clock.advance(10_000);
+    for (let i = 0; i < 13; i++) await clock.advanceAsync(10_000);
     await g.whenStopped();
     expect(seen.map((s) => s.phase)).toEqual([...Array(3).fill('baseline'), ...Array(6).fill('spike'), ...Array(3).fill('recovery')]);
     expect(seen.map((s) => s.series)).toEqual([...Array(3).fill(56), ...Array(6).fill(280), ...Array(3).fill(56)]);
@@ -196,7 +195,7 @@ describe('Generator through the real OTLP exporters', () => {
   });
 
   test('with the system clock, exports happen every interval and stop stops them', async () => {
-    const g = makeGenerator(exporterFor(receiver, 'grpc'), createSystemClock());
+    const g = makeGenerator(exporterFor(receiver, 'grpc'), systemClock);
     await g.setLoad({ hosts: 1, processes_per_host: 3, export_interval_seconds: 0.2, churn_rate: 0 });
     await receiver.waitForRequests(3, 5000);
     const stopped = await g.stop();

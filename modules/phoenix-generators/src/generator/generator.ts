@@ -9,8 +9,7 @@ import type {
 } from '@phoenix/contracts';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Registry } from 'prom-client';
-import type { Clock, TimerHandle } from '../common/clock';
-import type { Logger } from '../common/logger';
+import type { Clock, Logger, TimerHandle } from '@phoenix/runtime';
 import { mapLimit } from '../common/mapLimit';
 import { createMetricExporter } from '../exporter/createMetricExporter';
 import type { ExporterConfig } from '../exporter/exporterConfig';

@@ -4,8 +4,7 @@ import { Registry } from 'prom-client';
 import { createApiApp } from '../api/createApiApp';
 import { defaultApiConfig } from '../api/apiConfig';
 import { startApiServer, type ApiServer } from '../api/startApiServer';
-import { createSystemClock } from '../common/clock';
-import { createSilentLogger } from '../common/logger';
+import { silentLogger, systemClock } from '@phoenix/runtime';
 import { defaultExporterConfig } from '../exporter/exporterConfig';
 import { Generator } from '../generator/generator';
 import { defaultGeneratorConfig } from '../generator/generatorConfig';
@@ -33,9 +32,9 @@ async function start(): Promise<Harness> {
   const core = await startCore();
   const registry = new Registry();
   const generator = new Generator({
-    clock: createSystemClock(),
+    clock: systemClock,
     registry,
-    logger: createSilentLogger(),
+    logger: silentLogger(),
     exporter: { ...defaultExporterConfig, url: core.grpcUrl },
     workload: defaultWorkloadConfig,
     config: defaultGeneratorConfig,
@@ -46,7 +45,7 @@ async function start(): Promise<Harness> {
     profiles: loadProfilesDir(defaultProfilesDir()),
     registry,
     config: { ...defaultApiConfig, port: 0, rate_limit_per_minute: 1000 },
-    logger: createSilentLogger(),
+    logger: silentLogger(),
   });
   const server = await startApiServer(app, '127.0.0.1', 0);
   return {

@@ -6,7 +6,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { Logger } from '../common/logger';
+import type { Logger } from '@phoenix/runtime';
 import { PROCESS_METRICS, processAttributes } from '../metrics/processMetrics';
 import type { HostModel } from '../workload/hostModel';
 import { TickMetricReader } from './tickMetricReader';
