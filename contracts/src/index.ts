@@ -7,3 +7,5 @@ export * from './generatorsOpenApi';
 export * from './validationValidators';
 export * from './validationOpenApi';
 export * from './loadProfileSchedule';
+export { type YamlDocumentKind, YamlDocumentError, parseYamlDocument, loadYamlFile } from './loadYamlFile';
+export { LOAD_PROFILE, parseLoadProfile, loadProfileFile } from './loadProfileFile';
