@@ -17,7 +17,7 @@ function setup(processes: number, opts: { seed?: number; rotateAfterExited?: num
     rotateAfterExited: opts.rotateAfterExited ?? 1000,
     collectTimeoutMs: 30_000,
     meterVersion: '0.1.0',
-    logger: silentLogger(),
+    log: silentLogger(),
     now: Date.now,
   });
   return { model, host, exporter };
