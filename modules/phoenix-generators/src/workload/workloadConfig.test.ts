@@ -2,20 +2,25 @@ import { EnvReader } from '@phoenix/runtime';
 import { defaultWorkloadConfig, readWorkloadConfig, validateWorkloadConfig, type WorkloadConfig } from './workloadConfig';
 
 describe('workload config', () => {
-  test('defaults, and the two keys set by variables', () => {
+  test.each<[keyof WorkloadConfig, number | string]>([
+    ['cpu_pareto_alpha', 1.1],
+    ['cpu_min_cores', 0.003],
+    ['cpu_max_cores', 8],
+    ['cpu_noise_sigma', 0.25],
+    ['churn_exit_share', 0.5],
+    ['churn_restart_share', 0.35],
+    ['churn_reset_share', 0.15],
+    ['leak_fraction_per_hour', 0.05],
+    ['host_name_prefix', 'sim-host'],
+    ['service_name', 'phoenix-generators'],
+  ])('default of %s: %p', (key, value) => {
     const r = new EnvReader({});
-    expect(readWorkloadConfig(r)).toEqual({
-      cpu_pareto_alpha: 1.1,
-      cpu_min_cores: 0.003,
-      cpu_max_cores: 8,
-      cpu_noise_sigma: 0.25,
-      churn_exit_share: 0.5,
-      churn_restart_share: 0.35,
-      churn_reset_share: 0.15,
-      leak_fraction_per_hour: 0.05,
-      host_name_prefix: 'sim-host',
-      service_name: 'phoenix-generators',
-    });
+    expect(readWorkloadConfig(r)[key]).toBe(value);
+    expect(r.errors).toEqual([]);
+  });
+
+  test('the defaults are valid; two keys are set by variables', () => {
+    expect(Object.keys(defaultWorkloadConfig)).toHaveLength(10);
     expect(validateWorkloadConfig(defaultWorkloadConfig)).toEqual([]);
     expect(readWorkloadConfig(new EnvReader({ PHOENIX_GENERATORS_HOST_PREFIX: ' edge ', PHOENIX_GENERATORS_SERVICE_NAME: 'hostmetrics' }))).toMatchObject({
       host_name_prefix: 'edge',
