@@ -8,3 +8,5 @@ export * from './validationValidators';
 export * from './fleetValidators';
 export * from './validationOpenApi';
 export * from './loadProfileSchedule';
+export { type YamlDocumentKind, YamlDocumentError, parseYamlDocument, loadYamlFile } from './loadYamlFile';
+export { LOAD_PROFILE, parseLoadProfile, loadProfileFile } from './loadProfileFile';

@@ -1,55 +1,67 @@
-import { apiConfigFromEnv, validateApiConfig, type ApiConfig } from './api/apiConfig';
-import { isLogLevel, type LogLevel } from './common/logger';
-import { exporterConfigFromEnv, validateExporterConfig, type ExporterConfig } from './exporter/exporterConfig';
-import { defaultGeneratorConfig, validateGeneratorConfig, type GeneratorConfig } from './generator/generatorConfig';
+import { ConfigErrors, EnvReader, LOG_LEVELS, type Env, type LogLevel } from '@phoenix/runtime';
+import { GENERATORS_API_ENV, readGeneratorsApiConfig, validateGeneratorsApiConfig, type GeneratorsApiConfig } from './api/generatorsApiConfig';
+import { exporterEnv, readExporterConfig, validateExporterConfig, type ExporterConfig } from './exporter/exporterConfig';
+import { GENERATOR_ENV, readGeneratorConfig, validateGeneratorConfig, type GeneratorConfig } from './generator/generatorConfig';
 import { defaultProfilesDir } from './profiles/loadProfiles';
-import { defaultWorkloadConfig, validateWorkloadConfig, type WorkloadConfig } from './workload/workloadConfig';
+import { readWorkloadConfig, validateWorkloadConfig, WORKLOAD_ENV, type WorkloadConfig } from './workload/workloadConfig';
 
-/** Everything the phoenix-generators service reads from its environment. */
+/** Everything the phoenix-generators service reads from its environment, one section per component. */
 export interface ServiceConfig {
-  api: ApiConfig;
+  api: GeneratorsApiConfig;
   exporter: ExporterConfig;
   workload: WorkloadConfig;
   generator: GeneratorConfig;
   /** PHOENIX_GENERATORS_PROFILES_DIR. */
-  profiles_dir: string;
+  profilesDir: string;
   /** PHOENIX_GENERATORS_SCENARIO: a scenario to start at boot (default: idle until told). */
-  autostart_scenario: string | undefined;
+  autostartScenario: string | undefined;
   /** PHOENIX_LOG_LEVEL. */
-  log_level: LogLevel;
+  logLevel: LogLevel;
 }
 
-/** Builds the service config from environment variables (see README). */
-export function serviceConfigFromEnv(env: NodeJS.ProcessEnv): ServiceConfig {
-  const num = (v: string | undefined, d: number): number => (v === undefined || v.trim() === '' ? d : Number(v));
-  const seed = num(env.PHOENIX_GENERATORS_SEED, defaultGeneratorConfig.default_load.seed);
+/** Config key → the environment variable that sets it (error messages and the README). */
+export const SERVICE_ENV: Readonly<Record<string, string>> = {
+  profilesDir: 'PHOENIX_GENERATORS_PROFILES_DIR',
+  autostartScenario: 'PHOENIX_GENERATORS_SCENARIO',
+  logLevel: 'PHOENIX_LOG_LEVEL',
+  ...GENERATORS_API_ENV,
+  ...GENERATOR_ENV,
+  ...WORKLOAD_ENV,
+};
+
+/** Reads the service config (variables in the README) with one EnvReader; unreadable values keep their default. */
+export function readServiceConfig(r: EnvReader): ServiceConfig {
   return {
-    api: apiConfigFromEnv(env),
-    exporter: exporterConfigFromEnv(env),
-    workload: {
-      ...defaultWorkloadConfig,
-      host_name_prefix: env.PHOENIX_GENERATORS_HOST_PREFIX?.trim() || defaultWorkloadConfig.host_name_prefix,
-      service_name: env.PHOENIX_GENERATORS_SERVICE_NAME?.trim() || defaultWorkloadConfig.service_name,
-    },
-    generator: {
-      ...defaultGeneratorConfig,
-      default_load: { ...defaultGeneratorConfig.default_load, seed },
-      max_total_processes: num(env.PHOENIX_GENERATORS_MAX_PROCESSES, defaultGeneratorConfig.max_total_processes),
-    },
-    profiles_dir: env.PHOENIX_GENERATORS_PROFILES_DIR?.trim() || defaultProfilesDir(),
-    autostart_scenario: env.PHOENIX_GENERATORS_SCENARIO?.trim() || undefined,
-    log_level: (env.PHOENIX_LOG_LEVEL?.trim() || 'info') as LogLevel,
+    api: readGeneratorsApiConfig(r),
+    exporter: readExporterConfig(r),
+    workload: readWorkloadConfig(r),
+    generator: readGeneratorConfig(r),
+    profilesDir: r.str('PHOENIX_GENERATORS_PROFILES_DIR') ?? defaultProfilesDir(),
+    autostartScenario: r.str('PHOENIX_GENERATORS_SCENARIO'),
+    logLevel: r.oneOf('PHOENIX_LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }
 
-/** Problems with the service config, each naming the key. */
-export function validateServiceConfig(c: ServiceConfig): string[] {
-  const errors = [
-    ...validateApiConfig(c.api),
-    ...validateExporterConfig(c.exporter),
+/** Problems with the service config, each `key (VARIABLE): problem`; `env` says which exporter variables were used. */
+export function validateServiceConfig(c: ServiceConfig, env: Env = {}): string[] {
+  const e = new ConfigErrors(SERVICE_ENV);
+  e.nonEmpty('profilesDir', c.profilesDir);
+  e.oneOf('logLevel', c.logLevel, LOG_LEVELS);
+  return [
+    ...validateGeneratorsApiConfig(c.api),
+    ...validateExporterConfig(c.exporter, exporterEnv(env)),
     ...validateWorkloadConfig(c.workload),
     ...validateGeneratorConfig(c.generator),
+    ...e.messages,
   ];
-  if (!isLogLevel(c.log_level)) errors.push(`log_level: must be one of debug, info, warn, error (got ${JSON.stringify(c.log_level)}; env PHOENIX_LOG_LEVEL)`);
-  return errors;
+}
+
+/**
+ * The config of the service main (`runService`): the values read from `env`, and every problem: values
+ * that do not parse (`VARIABLE: problem`, the default is kept) and values out of range (`key (VARIABLE): problem`).
+ */
+export function loadServiceConfig(env: Env): { config: ServiceConfig; errors: string[] } {
+  const r = new EnvReader(env);
+  const config = readServiceConfig(r);
+  return { config, errors: [...r.errors, ...validateServiceConfig(config, env)] };
 }

@@ -1,16 +1,14 @@
 import { createOpenApiResponseValidator, loadGeneratorsOpenApi } from '@phoenix/contracts';
 import { Registry } from 'prom-client';
-import { createManualClock } from '../common/clock';
-import { createSilentLogger } from '../common/logger';
+import { listenHttp, ManualClock, silentLogger, type HttpListener } from '@phoenix/runtime';
 import { defaultExporterConfig } from '../exporter/exporterConfig';
 import { Generator } from '../generator/generator';
 import { defaultGeneratorConfig } from '../generator/generatorConfig';
 import { defaultProfilesDir, loadProfilesDir } from '../profiles/loadProfiles';
 import { startFakeOtlpReceiver, type FakeOtlpReceiver } from '../testing/fakeOtlpReceiver';
 import { defaultWorkloadConfig } from '../workload/workloadConfig';
-import { defaultApiConfig, type ApiConfig } from './apiConfig';
 import { createApiApp } from './createApiApp';
-import { startApiServer, type ApiServer } from './startApiServer';
+import { defaultGeneratorsApiConfig, type GeneratorsApiConfig } from './generatorsApiConfig';
 
 const doc = loadGeneratorsOpenApi();
 const validateResponse = createOpenApiResponseValidator(doc);
@@ -19,34 +17,35 @@ const exercised = new Set<string>();
 interface Harness {
   base: string;
   generator: Generator;
-  server: ApiServer;
+  server: HttpListener;
   receiver: FakeOtlpReceiver;
   close(): Promise<void>;
 }
 
-async function start(api: Partial<ApiConfig> = {}): Promise<Harness> {
+async function start(api: Partial<GeneratorsApiConfig> = {}): Promise<Harness> {
   const receiver = await startFakeOtlpReceiver();
   const registry = new Registry();
   const generator = new Generator({
-    clock: createManualClock(), // no scheduled exports: tests tick explicitly
+    clock: new ManualClock(), // no scheduled exports: tests tick explicitly
     registry,
-    logger: createSilentLogger(),
+    log: silentLogger(),
     exporter: { ...defaultExporterConfig, url: receiver.grpcUrl },
     workload: defaultWorkloadConfig,
     config: defaultGeneratorConfig,
     meterVersion: '0.1.0',
   });
-  const config: ApiConfig = { ...defaultApiConfig, port: 0, rate_limit_per_minute: 1000, ...api };
-  const app = createApiApp({ generator, profiles: loadProfilesDir(defaultProfilesDir()), registry, config, logger: createSilentLogger() });
-  const server = await startApiServer(app, '127.0.0.1', 0);
+  await generator.start();
+  const config: GeneratorsApiConfig = { ...defaultGeneratorsApiConfig, port: 0, rateLimitPerMinute: 1000, ...api };
+  const app = createApiApp({ generator, profiles: loadProfilesDir(defaultProfilesDir()), registry, config, log: silentLogger() });
+  const server = await listenHttp(app, { port: 0, bindAddress: '127.0.0.1' });
   return {
     base: `http://127.0.0.1:${server.port}`,
     generator,
     server,
     receiver,
     async close() {
-      await generator.close();
-      await server.close();
+      await generator.stop();
+      await server.stop();
       await receiver.close();
     },
   };
@@ -121,6 +120,7 @@ describe('load-control API', () => {
     expect(await call(h, 'PUT', '/api/v1/load', { raw: 'hosts=3', contentType: 'application/x-www-form-urlencoded' })).toMatchObject({ status: 415 });
     expect(await call(h, 'PUT', '/api/v1/load', { raw: JSON.stringify({ hosts: 1, pad: 'x'.repeat(20_000) }), contentType: 'application/json' })).toMatchObject({
       status: 413,
+      body: { error: 'the body is larger than 16384 bytes' },
     });
     expect(await call(h, 'PUT', '/api/v1/load', { json: { hosts: 10_000, processes_per_host: 100_000 } })).toMatchObject({
       status: 400,
@@ -176,37 +176,42 @@ describe('load-control API', () => {
     expect(metrics.body).toMatch(/phoenix_generator_exports_total\{outcome="ok"\} 2/);
     expect(metrics.body).toMatch(/phoenix_generator_export_series 168/);
     expect(metrics.body).toMatch(/phoenix_generator_data_points_exported_total 168/);
+    expect(metrics.body).toContain('phoenix_generators_api_requests_total{route="/api/v1/load",method="PUT",status="200"} 1');
+    expect(metrics.body).toContain('phoenix_generators_api_requests_total{route="/api/v1/truth",method="GET",status="400"} 1');
     const res = await fetch(`${h.base}/api/v2/nothing`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: 'not found: GET /api/v2/nothing' });
+    expect(await res.json()).toEqual({ error: 'no such route' });
   });
 });
 
 describe('load-control API security', () => {
   test('with PHOENIX_API_TOKEN, mutating routes need the bearer token (401 otherwise); reads do not', async () => {
-    const h = await start({ api_token: 'sekrit-token' });
+    const h = await start({ token: 'sekrit-token-of-16+' });
     try {
       const missing = await call(h, 'PUT', '/api/v1/load', { json: { hosts: 1 } });
-      expect(missing).toMatchObject({ status: 401, body: { error: expect.stringMatching(/missing bearer token/) as unknown } });
-      expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect(await call(h, 'PUT', '/api/v1/load', { json: { hosts: 1 }, token: 'wrong-token' })).toMatchObject({ status: 401, body: { error: 'invalid bearer token' } });
+      expect(missing).toMatchObject({ status: 401, body: { error: 'missing or wrong bearer token (Authorization: Bearer <PHOENIX_API_TOKEN>)' } });
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="phoenix-generators"');
+      expect(await call(h, 'PUT', '/api/v1/load', { json: { hosts: 1 }, token: 'wrong-token' })).toMatchObject({
+        status: 401,
+        body: { error: 'missing or wrong bearer token (Authorization: Bearer <PHOENIX_API_TOKEN>)' },
+      });
       expect(await call(h, 'POST', '/api/v1/scenarios/spike/start', { token: 'nope-nope' })).toMatchObject({ status: 401 });
       expect(await call(h, 'POST', '/api/v1/load/stop')).toMatchObject({ status: 401 });
-      expect(await call(h, 'PUT', '/api/v1/load', { json: { hosts: 1 }, token: 'sekrit-token' })).toMatchObject({ status: 200 });
+      expect(await call(h, 'PUT', '/api/v1/load', { json: { hosts: 1 }, token: 'sekrit-token-of-16+' })).toMatchObject({ status: 200 });
       expect(await call(h, 'GET', '/api/v1/load')).toMatchObject({ status: 200 });
       expect(await call(h, 'GET', '/api/v1/truth')).toMatchObject({ status: 200 });
-      expect(await call(h, 'POST', '/api/v1/load/stop', { token: 'sekrit-token' })).toMatchObject({ status: 200 });
+      expect(await call(h, 'POST', '/api/v1/load/stop', { token: 'sekrit-token-of-16+' })).toMatchObject({ status: 200 });
     } finally {
       await h.close();
     }
   });
 
   test('mutating routes are rate limited (429)', async () => {
-    const h = await start({ rate_limit_per_minute: 3 });
+    const h = await start({ rateLimitPerMinute: 3 });
     try {
       for (let i = 0; i < 3; i++) expect((await call(h, 'POST', '/api/v1/load/stop')).status).toBe(200);
       const limited = await call(h, 'POST', '/api/v1/load/stop');
-      expect(limited).toMatchObject({ status: 429, body: { error: expect.stringMatching(/rate limit exceeded/) as unknown } });
+      expect(limited).toMatchObject({ status: 429, body: { error: 'rate limit: at most 3 mutating requests per minute' } });
       expect((await call(h, 'GET', '/api/v1/load')).status).toBe(200);
     } finally {
       await h.close();

@@ -6,22 +6,21 @@ import {
   type GeneratorsScenarioList,
   type LoadProfile,
 } from '@phoenix/contracts';
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { installApiGuards, installApiTail, type Logger } from '@phoenix/runtime';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../common/logger';
-import { LoadRejectedError, type Generator } from '../generator/generator';
+import { LoadRejectedError } from '../generator/loadRejectedError';
+import type { Generator } from '../generator/generator';
 import { profileDuration } from '../profiles/scenarioSchedule';
-import type { ApiConfig } from './apiConfig';
-import { bearerAuth } from './bearerAuth';
+import type { GeneratorsApiConfig } from './generatorsApiConfig';
 
 /** What the API serves. */
 export interface ApiDeps {
   generator: Generator;
   profiles: ReadonlyMap<string, LoadProfile>;
   registry: Registry;
-  config: ApiConfig;
-  logger: Logger;
+  config: GeneratorsApiConfig;
+  log: Logger;
 }
 
 function sendError(res: Response, status: number, error: string, details?: string[]): void {
@@ -38,41 +37,30 @@ function hasBody(req: Request): boolean {
 /**
  * The load-control REST API (contracts/openapi/generators.openapi.yaml): GET/PUT /api/v1/load,
  * POST /api/v1/load/stop, GET /api/v1/scenarios, POST /api/v1/scenarios/{name}/start, GET /api/v1/truth,
- * GET /metrics, GET /health. Mutating routes are rate limited, authenticated and take size-limited JSON
- * validated against the contract schemas (400 with one line per schema error).
+ * GET /metrics, GET /health. Mutating routes go through the runtime's guards (rate limit, bearer token or
+ * loopback only, JSON bodies with a size limit) and are validated against the contract schemas (400 with
+ * one line per schema error); the runtime's tail serves /metrics, the JSON 404 and the error mapping.
  */
 export function createApiApp(deps: ApiDeps): express.Express {
-  const { generator, profiles, registry, config, logger } = deps;
+  const { generator, profiles, registry, config, log } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.rate_limit_per_minute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, res) => sendError(res, 429, `rate limit exceeded: at most ${config.rate_limit_per_minute} mutating requests per minute`),
+  const guards = installApiGuards(app, {
+    metricName: 'phoenix_generators_api_requests_total',
+    metricHelp: 'Load-control API requests by route, method and status code.',
+    realm: 'phoenix-generators',
+    api: config,
+    registry,
+    sendError,
   });
-  const auth = bearerAuth(config.api_token, config.allow_insecure);
-  const json = express.json({ limit: config.body_limit_bytes, type: 'application/json' });
-  const requireJson = (req: Request, res: Response, next: () => void): void => {
-    if (hasBody(req) && !req.is('application/json')) {
-      sendError(res, 415, 'the body must be application/json');
-      return;
-    }
-    next();
-  };
-  const mutating = [limiter, auth, requireJson, json];
+  // the bodies of POST /api/v1/load/stop and POST /api/v1/scenarios/{name}/start are optional
+  const jsonWhenBody: RequestHandler = (req, res, next) => (hasBody(req) ? guards.requireJson(req, res, next) : next());
+  const mutating = [guards.limiter, guards.authorize, jsonWhenBody, guards.json];
 
   app.get('/health', (_req, res) => {
     const body: GeneratorsHealth = { status: 'ok', running: generator.isRunning };
     res.json(body);
-  });
-
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', registry.contentType);
-    res.send(await registry.metrics());
   });
 
   app.get('/api/v1/load', (_req, res) => {
@@ -93,7 +81,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   });
 
   app.post('/api/v1/load/stop', ...mutating, async (_req, res) => {
-    res.json(await generator.stop());
+    res.json(await generator.stopLoad());
   });
 
   app.get('/api/v1/scenarios', (_req, res) => {
@@ -135,23 +123,12 @@ export function createApiApp(deps: ApiDeps): express.Express {
     res.json(generator.truth({ processes: processes === 'true' }));
   });
 
-  app.use((req, res) => sendError(res, 404, `not found: ${req.method} ${req.path}`));
-
-  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-    const e = err as { type?: string; status?: number; message?: string };
-    if (err instanceof LoadRejectedError) {
-      sendError(res, 400, err.message, err.details);
-    } else if (e.type === 'entity.too.large') {
-      sendError(res, 413, `body larger than ${config.body_limit_bytes} bytes`);
-    } else if (e.type === 'entity.parse.failed') {
-      sendError(res, 400, 'the body is not valid JSON', [`(document): ${e.message ?? 'parse error'}`]);
-    } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      sendError(res, e.status, e.message ?? 'bad request');
-    } else {
-      logger.error('request failed', { error: err });
-      sendError(res, 500, 'internal error');
-    }
+  // a refused load keeps its details; everything else is mapped by the runtime's tail
+  const loadRejected: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+    if (err instanceof LoadRejectedError) sendError(res, 400, err.message, err.details);
+    else next(err);
   };
-  app.use(onError);
+  app.use(loadRejected);
+  installApiTail(app, { registry, log, bodyLimitBytes: config.bodyLimitBytes, sendError });
   return app;
 }

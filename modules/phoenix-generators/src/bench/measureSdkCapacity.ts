@@ -1,6 +1,5 @@
 import { Registry } from 'prom-client';
-import { createManualClock } from '../common/clock';
-import { createSilentLogger } from '../common/logger';
+import { ManualClock, silentLogger } from '@phoenix/runtime';
 import type { ExporterConfig } from '../exporter/exporterConfig';
 import { Generator } from '../generator/generator';
 import { defaultGeneratorConfig } from '../generator/generatorConfig';
@@ -39,14 +38,15 @@ export async function measureSdkCapacity(opts: {
   const steps: SdkCapacityStep[] = [];
   for (const processes of opts.processesPerHost) {
     const generator = new Generator({
-      clock: createManualClock(Date.now()),
+      clock: new ManualClock(Date.now()),
       registry: new Registry(),
-      logger: createSilentLogger(),
+      log: silentLogger(),
       exporter: opts.exporter,
       workload: defaultWorkloadConfig,
       config: { ...defaultGeneratorConfig, max_total_processes: 10_000_000 },
       meterVersion: 'bench',
     });
+    await generator.start();
     await generator.setLoad({ hosts: opts.hosts, processes_per_host: processes, churn_rate: 0.01, export_interval_seconds: opts.intervalSeconds });
     const step: SdkCapacityStep = {
       hosts: opts.hosts,
@@ -68,7 +68,7 @@ export async function measureSdkCapacity(opts: {
       step.cpu_seconds.push(Math.round((used.user + used.system) / 1000) / 1000);
       step.failed_exports += r.failed;
     }
-    await generator.close();
+    await generator.stop();
     step.sustained = step.failed_exports === 0 && step.tick_seconds.every((t) => t < opts.intervalSeconds);
     steps.push(step);
     opts.onStep?.(step);

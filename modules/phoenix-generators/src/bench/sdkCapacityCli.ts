@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { exporterConfigFromEnv, validateExporterConfig, type OtlpProtocol } from '../exporter/exporterConfig';
+import { loadExporterConfig } from '../exporter/exporterConfig';
 import { measureSdkCapacity } from './measureSdkCapacity';
 
 const USAGE = `usage: node dist/bench/sdkCapacityCli.js [--endpoint URL] [--protocol grpc|http/protobuf|http/json]
@@ -29,9 +29,8 @@ async function main(): Promise<void> {
   }
   const env = { ...process.env };
   if (values.endpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = values.endpoint;
-  if (values.protocol) env.OTEL_EXPORTER_OTLP_PROTOCOL = values.protocol as OtlpProtocol;
-  const exporter = exporterConfigFromEnv(env);
-  const problems = validateExporterConfig(exporter);
+  if (values.protocol) env.OTEL_EXPORTER_OTLP_PROTOCOL = values.protocol;
+  const { config: exporter, errors: problems } = loadExporterConfig(env);
   const processes = (values.processes ?? '').split(',').map(Number);
   if (processes.some((p) => !Number.isInteger(p) || p < 1)) problems.push('--processes: a comma-separated list of integers >= 1');
   if (problems.length > 0) {

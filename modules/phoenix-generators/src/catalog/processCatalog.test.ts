@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
-import { validatePriorityRules, type PriorityClass, type PriorityRules } from '@phoenix/contracts';
+import { loadYamlFile, validatePriorityRules, type PriorityClass, type PriorityRules } from '@phoenix/contracts';
 import { executablesByClass, PROCESS_CATALOG } from './processCatalog';
 
 /** The default priority rules shipped with phoenix-core (the catalog's classes must agree with them). */
@@ -39,14 +37,12 @@ describe('process catalog', () => {
   });
 
   test("every executable and command line is classified by phoenix-core's default rules as the catalog intends", () => {
-    expect(fs.existsSync(RULES_FILE)).toBe(true);
-    const v = validatePriorityRules(YAML.parse(fs.readFileSync(RULES_FILE, 'utf8')));
-    if (!v.ok) throw new Error(v.errors.join('\n'));
+    const rules = loadYamlFile(RULES_FILE, { what: 'priority rules', validate: validatePriorityRules });
     const mismatches: string[] = [];
     for (const e of PROCESS_CATALOG) {
       for (const template of e.commandLines) {
         const cmd = template.replace(/\{n\}/g, '7');
-        const got = classify(v.value, e.executable, cmd);
+        const got = classify(rules, e.executable, cmd);
         if (got !== e.priorityClass) mismatches.push(`${e.executable} (${cmd}): rules say ${got}, catalog intends ${e.priorityClass}`);
       }
     }

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
-import { createSystemClock } from '../common/clock';
-import { createLogger } from '../common/logger';
-import { exporterConfigFromEnv, validateExporterConfig, type OtlpProtocol } from '../exporter/exporterConfig';
-import { Generator, type TickReport } from '../generator/generator';
+import { createLogger, systemClock } from '@phoenix/runtime';
+import { loadExporterConfig, type OtlpProtocol } from '../exporter/exporterConfig';
+import { Generator } from '../generator/generator';
+import type { TickReport } from '../generator/tickReport';
 import { defaultGeneratorConfig } from '../generator/generatorConfig';
 import { defaultProfilesDir, resolveProfile } from '../profiles/loadProfiles';
 import { profileDuration } from '../profiles/scenarioSchedule';
@@ -84,19 +84,18 @@ async function main(): Promise<void> {
   const env = { ...process.env };
   if (args.endpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = args.endpoint;
   if (args.protocol) env.OTEL_EXPORTER_OTLP_PROTOCOL = args.protocol;
-  const exporter = exporterConfigFromEnv(env);
-  const problems = validateExporterConfig(exporter);
+  const { config: exporter, errors: problems } = loadExporterConfig(env);
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\n`);
     process.exitCode = 2;
     return;
   }
   const profile = resolveProfile(args.profile, args.profilesDir);
-  const logger = createLogger({ level: 'warn', write: (line) => process.stderr.write(`\n${line}\n`), fields: { service: 'phoenix-generators' } });
+  const log = createLogger({ level: 'warn', sink: (line) => process.stderr.write(`\n${line}\n`), fields: { service: 'phoenix-generators' } });
   const generator = new Generator({
-    clock: createSystemClock(),
+    clock: systemClock,
     registry: new Registry(),
-    logger,
+    log,
     exporter,
     workload: defaultWorkloadConfig,
     config: defaultGeneratorConfig,
@@ -115,10 +114,15 @@ async function main(): Promise<void> {
     process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
   });
   const started = Date.now();
-  process.on('SIGINT', () => void generator.stop());
-  process.on('SIGTERM', () => void generator.stop());
+  process.on('SIGINT', () => void generator.stopLoad());
+  process.on('SIGTERM', () => void generator.stopLoad());
+  await generator.start();
+  // the system clock's timers do not keep the process alive: hold it open until the scenario ends
+  const keepAlive = setInterval(() => undefined, 60_000);
   await generator.startScenario(profile, { seed: args.seed, duration_seconds: total });
-  await generator.whenStopped();
+  await generator.whenIdle();
+  await generator.stop();
+  clearInterval(keepAlive);
   if (tty) process.stderr.write('\n');
   const summary = {
     profile: profile.name,

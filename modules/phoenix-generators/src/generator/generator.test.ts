@@ -1,8 +1,7 @@
 import type { GeneratorsTruth } from '@phoenix/contracts';
 import { validateGeneratorsLoadStatus, validateGeneratorsTruth } from '@phoenix/contracts';
 import { Registry } from 'prom-client';
-import { createManualClock, createSystemClock, type Clock } from '../common/clock';
-import { createSilentLogger } from '../common/logger';
+import { ManualClock, silentLogger, systemClock, type Clock } from '@phoenix/runtime';
 import { defaultExporterConfig, type ExporterConfig, type OtlpProtocol } from '../exporter/exporterConfig';
 import { PROCESS_METRICS } from '../metrics/processMetrics';
 import { defaultProfilesDir, loadProfilesDir } from '../profiles/loadProfiles';
@@ -15,16 +14,23 @@ function exporterFor(receiver: FakeOtlpReceiver, protocol: OtlpProtocol): Export
   return { ...defaultExporterConfig, protocol, url: protocol === 'grpc' ? receiver.grpcUrl : `${receiver.httpUrl}/v1/metrics`, timeout_ms: 5000 };
 }
 
-function makeGenerator(exporter: ExporterConfig, clock: Clock = createManualClock(), registry = new Registry()): Generator {
+function newGenerator(exporter: ExporterConfig, clock: Clock = new ManualClock(), registry = new Registry()): Generator {
   return new Generator({
     clock,
     registry,
-    logger: createSilentLogger(),
+    log: silentLogger(),
     exporter,
     workload: defaultWorkloadConfig,
     config: defaultGeneratorConfig,
     meterVersion: '0.1.0',
   });
+}
+
+/** A started generator. */
+async function makeGenerator(exporter: ExporterConfig, clock: Clock = new ManualClock(), registry = new Registry()): Promise<Generator> {
+  const g = newGenerator(exporter, clock, registry);
+  await g.start();
+  return g;
 }
 
 /** Received series of the latest export, grouped by host and metric. */
@@ -73,7 +79,7 @@ describe('Generator through the real OTLP exporters', () => {
   // OTLP/HTTP exporters load node:http with a dynamic import(), which jest's VM refuses without
   // --experimental-vm-modules; src/integration/generateCli.test.ts covers them in a real process.
   test.each(['grpc'] as const)('over %s the received series and totals equal the truth exactly', async (protocol) => {
-    const g = makeGenerator(exporterFor(receiver, protocol));
+    const g = await makeGenerator(exporterFor(receiver, protocol));
     await g.setLoad({ hosts: 3, processes_per_host: 25, churn_rate: 0.05 });
     for (let i = 0; i < 3; i++) {
       const before = receiver.requests.length;
@@ -94,11 +100,11 @@ describe('Generator through the real OTLP exporters', () => {
       expect([...rates].sort((a, b) => b - a)).toEqual(rates);
       expect(h.top_processes.map((p) => p.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     }
-    await g.close();
+    await g.stop();
   });
 
   test('every received point carries exactly the process attributes, and labels identify series uniquely', async () => {
-    const g = makeGenerator(exporterFor(receiver, 'grpc'));
+    const g = await makeGenerator(exporterFor(receiver, 'grpc'));
     await g.setLoad({ hosts: 2, processes_per_host: 40, churn_rate: 0 });
     await g.tick();
     const keys = new Set<string>();
@@ -112,11 +118,11 @@ describe('Generator through the real OTLP exporters', () => {
       }
     }
     expect(keys.size).toBe(2 * 40 * 7);
-    await g.close();
+    await g.stop();
   });
 
   test('changing the load changes the series sent from the next export interval', async () => {
-    const g = makeGenerator(exporterFor(receiver, 'grpc'));
+    const g = await makeGenerator(exporterFor(receiver, 'grpc'));
     await g.setLoad({ hosts: 2, processes_per_host: 10, churn_rate: 0 });
     expect((await g.tick()).series).toBe(140);
     const status = await g.setLoad({ processes_per_host: 30 });
@@ -129,16 +135,16 @@ describe('Generator through the real OTLP exporters', () => {
     await g.setLoad({ hosts: 1 });
     await g.tick();
     expect(g.truth().hosts.map((h) => h.host_name)).toEqual(['sim-host-0001']);
-    await g.close();
+    await g.stop();
   });
 
   test('the same seed and load produce the same exported series and values', async () => {
     const run = async (): Promise<string[]> => {
       const r = await startFakeOtlpReceiver();
-      const g = makeGenerator(exporterFor(r, 'grpc'));
+      const g = await makeGenerator(exporterFor(r, 'grpc'));
       await g.setLoad({ hosts: 2, processes_per_host: 20, churn_rate: 0.1, seed: 1234 });
       for (let i = 0; i < 4; i++) await g.tick();
-      await g.close();
+      await g.stop();
       await r.close();
       return r.requests.flatMap((q) => q.points.map((p) => `${String(p.resource['host.name'])}|${p.metric}|${JSON.stringify(p.attributes)}|${p.value}`)).sort();
     };
@@ -149,7 +155,7 @@ describe('Generator through the real OTLP exporters', () => {
 
   test('failed exports are counted, and the truth keeps the last successful export', async () => {
     const registry = new Registry();
-    const g = makeGenerator(exporterFor(receiver, 'grpc'), createManualClock(), registry);
+    const g = await makeGenerator(exporterFor(receiver, 'grpc'), new ManualClock(), registry);
     await g.setLoad({ hosts: 2, processes_per_host: 5, churn_rate: 0 });
     await g.tick();
     const good = g.truth();
@@ -164,22 +170,22 @@ describe('Generator through the real OTLP exporters', () => {
     expect(text).toMatch(/phoenix_generator_exports_total\{outcome="failed"\} 2/);
     expect(text).toMatch(/phoenix_generator_data_points_exported_total 70/);
     expect(text).toMatch(/phoenix_generator_export_series 70/);
-    await g.close();
+    await g.stop();
   });
 
   test('a scenario follows its phases in scenario time and stops after its duration', async () => {
     const spike = loadProfilesDir(defaultProfilesDir()).get('spike');
     if (!spike) throw new Error('spike missing');
-    const clock = createManualClock();
-    const g = makeGenerator(exporterFor(receiver, 'grpc'), clock);
+    const clock = new ManualClock();
+    const g = await makeGenerator(exporterFor(receiver, 'grpc'), clock);
     const seen: { phase: string; series: number }[] = [];
     g.onTick((r) => seen.push({ phase: r.scenario?.phase ?? '', series: r.series }));
     const small = { ...spike, hosts: 2, processes_per_host: 4, export_interval_seconds: 10 };
     const started = await g.startScenario(small, { duration_seconds: 120 });
     expect(validateGeneratorsLoadStatus(started)).toMatchObject({ ok: true });
     expect(started).toMatchObject({ running: true, source: 'scenario', scenario: { name: 'spike', phase: 'baseline', phases: 3 } });
-    for (let i = 0; i < 13; i++) await clock.advance(10_000);
-    await g.whenStopped();
+    for (let i = 0; i < 13; i++) await clock.advanceAsync(10_000);
+    await g.whenIdle();
     expect(seen.map((s) => s.phase)).toEqual([...Array(3).fill('baseline'), ...Array(6).fill('spike'), ...Array(3).fill('recovery')]);
     expect(seen.map((s) => s.series)).toEqual([...Array(3).fill(56), ...Array(6).fill(280), ...Array(3).fill(56)]);
     const status = g.status();
@@ -188,7 +194,7 @@ describe('Generator through the real OTLP exporters', () => {
   });
 
   test('loads above max_total_processes are refused', async () => {
-    const g = makeGenerator(exporterFor(receiver, 'grpc'));
+    const g = await makeGenerator(exporterFor(receiver, 'grpc'));
     await expect(g.setLoad({ hosts: 10_000, processes_per_host: 100_000 })).rejects.toMatchObject({
       details: [expect.stringMatching(/hosts x processes_per_host: 1000000000 exceeds the limit of 200000 processes/)],
     });
@@ -196,10 +202,10 @@ describe('Generator through the real OTLP exporters', () => {
   });
 
   test('with the system clock, exports happen every interval and stop stops them', async () => {
-    const g = makeGenerator(exporterFor(receiver, 'grpc'), createSystemClock());
+    const g = await makeGenerator(exporterFor(receiver, 'grpc'), systemClock);
     await g.setLoad({ hosts: 1, processes_per_host: 3, export_interval_seconds: 0.2, churn_rate: 0 });
     await receiver.waitForRequests(3, 5000);
-    const stopped = await g.stop();
+    const stopped = await g.stopLoad();
     expect(stopped.running).toBe(false);
     const n = receiver.requests.length;
     await new Promise((r) => setTimeout(r, 500));

@@ -1,4 +1,5 @@
 import type { GeneratorsEffectiveLoad } from '@phoenix/contracts';
+import { ConfigErrors, type EnvReader } from '@phoenix/runtime';
 
 /** The seed used when none is given. */
 export const DEFAULT_SEED = 42;
@@ -26,12 +27,26 @@ export const defaultGeneratorConfig: GeneratorConfig = {
   collect_timeout_ms: 30_000,
 };
 
-/** Problems with a generator config, each naming the key. */
-export function validateGeneratorConfig(c: GeneratorConfig): string[] {
-  const errors: string[] = [];
-  const int = (key: string, v: number, min: number, max: number): void => {
-    if (!Number.isInteger(v) || v < min || v > max) errors.push(`generator.${key}: must be an integer in ${min}..${max} (got ${String(v)})`);
+/** Config key → variable (the other keys are set only in code). */
+export const GENERATOR_ENV: Readonly<Record<string, string>> = {
+  'generator.default_load.seed': 'PHOENIX_GENERATORS_SEED',
+  'generator.max_total_processes': 'PHOENIX_GENERATORS_MAX_PROCESSES',
+};
+
+/** Reads PHOENIX_GENERATORS_SEED and PHOENIX_GENERATORS_MAX_PROCESSES over the defaults. */
+export function readGeneratorConfig(r: EnvReader): GeneratorConfig {
+  const d = defaultGeneratorConfig;
+  return {
+    ...d,
+    default_load: { ...d.default_load, seed: r.int('PHOENIX_GENERATORS_SEED', d.default_load.seed) },
+    max_total_processes: r.int('PHOENIX_GENERATORS_MAX_PROCESSES', d.max_total_processes),
   };
+}
+
+/** Problems with a generator config, each `generator.<key> (VARIABLE): problem`. */
+export function validateGeneratorConfig(c: GeneratorConfig): string[] {
+  const e = new ConfigErrors(GENERATOR_ENV);
+  const int = (key: string, v: number, min: number, max: number): void => e.number(`generator.${key}`, v, { integer: true, min, max });
   int('max_total_processes', c.max_total_processes, 1, 10_000_000);
   int('cardinality_limit', c.cardinality_limit, 2_001, 100_000_000);
   int('rotate_after_exited', c.rotate_after_exited, 1, 10_000_000);
@@ -40,12 +55,11 @@ export function validateGeneratorConfig(c: GeneratorConfig): string[] {
   int('default_load.hosts', d.hosts, 1, 10_000);
   int('default_load.processes_per_host', d.processes_per_host, 1, 100_000);
   int('default_load.seed', d.seed, 0, 4_294_967_295);
-  if (!(d.churn_rate >= 0 && d.churn_rate <= 1)) errors.push(`generator.default_load.churn_rate: must be in 0..1 (got ${d.churn_rate})`);
-  if (!(d.export_interval_seconds >= 0.1 && d.export_interval_seconds <= 3600)) {
-    errors.push(`generator.default_load.export_interval_seconds: must be in 0.1..3600 (got ${d.export_interval_seconds})`);
+  e.number('generator.default_load.churn_rate', d.churn_rate, { min: 0, max: 1 });
+  e.number('generator.default_load.export_interval_seconds', d.export_interval_seconds, { min: 0.1, max: 3600 });
+  const load = d.hosts * d.processes_per_host;
+  if (load > c.max_total_processes) {
+    e.add('generator.max_total_processes', `must be at least generator.default_load.hosts x processes_per_host (${load}; got ${c.max_total_processes})`);
   }
-  if (d.hosts * d.processes_per_host > c.max_total_processes) {
-    errors.push('generator.default_load.hosts: hosts x processes_per_host exceeds generator.max_total_processes');
-  }
-  return errors;
+  return e.messages;
 }

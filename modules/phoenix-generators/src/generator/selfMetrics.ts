@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { TickReport } from './tickReport';
 
 /** The generator's own Prometheus metrics (GET /metrics). */
 export interface SelfMetrics {
@@ -62,4 +63,22 @@ export function createSelfMetrics(registry: Registry): SelfMetrics {
       registers,
     }),
   };
+}
+
+/** What one export interval did, as the self-metrics count it (with the meter providers rebuilt during it). */
+export type TickCounts = Pick<TickReport, 'hosts' | 'processes' | 'series' | 'ok' | 'failed' | 'durationMs' | 'churn'> & { rotations: number };
+
+/** Counts one export interval. */
+export function recordTick(m: SelfMetrics, t: TickCounts): void {
+  m.ticks.inc();
+  if (t.ok > 0) m.exports.inc({ outcome: 'ok' }, t.ok);
+  if (t.failed > 0) m.exports.inc({ outcome: 'failed' }, t.failed);
+  m.exportSeries.set(t.series);
+  m.tickDuration.observe(t.durationMs / 1000);
+  m.hosts.set(t.hosts);
+  m.processes.set(t.processes);
+  for (const [kind, n] of [['spawn', t.churn.spawns], ['exit', t.churn.exits], ['restart', t.churn.restarts], ['reset', t.churn.resets]] as const) {
+    if (n > 0) m.churnEvents.inc({ kind }, n);
+  }
+  if (t.rotations > 0) m.providerRotations.inc(t.rotations);
 }

@@ -33,12 +33,39 @@ function runNode(script: string, args: string[], env: Record<string, string> = {
 }
 
 describe('the service (dist/main.js)', () => {
-  test('refuses to start on a non-loopback address without a token unless PHOENIX_ALLOW_INSECURE=true', async () => {
-    const r = await runNode(path.join(GENERATORS_DIST, 'main.js'), [], { PHOENIX_BIND_ADDRESS: '0.0.0.0', PHOENIX_GENERATORS_PORT: '0', PHOENIX_API_TOKEN: '' }, 20_000);
-    expect(r.code).toBe(1);
-    const line = JSON.parse(r.stdout.trim().split('\n')[0]) as { level: string; msg: string; problems: string[] };
-    expect(line).toMatchObject({ level: 'error', msg: 'refusing to start: invalid configuration' });
-    expect(line.problems[0]).toMatch(/^api\.bind_address: 0\.0\.0\.0 is not a loopback address/);
+  const main = (): string => path.join(GENERATORS_DIST, 'main.js');
+  const firstLine = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n')[0]) as Record<string, unknown>;
+
+  test('an invalid configuration exits 2 with every problem, each naming its variable', async () => {
+    const r = await runNode(main(), [], { PHOENIX_BIND_ADDRESS: '0.0.0.0', PHOENIX_GENERATORS_PORT: '0', PHOENIX_API_TOKEN: '', PHOENIX_ALLOW_INSECURE: 'nope' }, 20_000);
+    expect(r.code).toBe(2);
+    expect(firstLine(r.stdout)).toMatchObject({
+      level: 'error',
+      service: 'phoenix-generators',
+      msg: 'invalid configuration',
+      errors: [
+        'PHOENIX_ALLOW_INSECURE: must be true or false (1/0, yes/no, on/off; got "nope")',
+        'api.bindAddress (PHOENIX_BIND_ADDRESS): refusing to bind the generators API to non-loopback 0.0.0.0 without a token: set PHOENIX_API_TOKEN, or PHOENIX_ALLOW_INSECURE=true to allow it',
+      ],
+    });
+    const short = await runNode(main(), [], { PHOENIX_GENERATORS_PORT: '0', PHOENIX_API_TOKEN: 'eight-ch' }, 20_000);
+    expect(short.code).toBe(2);
+    expect(firstLine(short.stdout)).toMatchObject({ msg: 'invalid configuration', errors: ['api.token (PHOENIX_API_TOKEN): must be at least 16 characters when set'] });
+  });
+
+  test('an unknown boot scenario exits 2 naming the known ones; PHOENIX_ALLOW_INSECURE=1 allows a public bind', async () => {
+    const r = await runNode(main(), [], { PHOENIX_GENERATORS_PORT: '0', PHOENIX_BIND_ADDRESS: '0.0.0.0', PHOENIX_ALLOW_INSECURE: '1', PHOENIX_GENERATORS_SCENARIO: 'nope' }, 20_000);
+    expect(r.code).toBe(2);
+    expect(firstLine(r.stdout)).toMatchObject({
+      msg: 'invalid configuration',
+      errors: ['autostartScenario (PHOENIX_GENERATORS_SCENARIO): unknown scenario "nope"; known: churn_storm, gradual_growth, spike, steady, wave'],
+    });
+  });
+
+  test('SIGTERM stops a running service cleanly: exit 0', async () => {
+    const { svc, base } = await startGeneratorsService({ PHOENIX_GENERATORS_SCENARIO: 'steady', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' });
+    expect((await api(base, 'GET', '/api/v1/load')).body).toMatchObject({ running: true, source: 'scenario' });
+    expect(await svc.stop()).toBe(0);
   });
 
   test.each(['http/protobuf', 'http/json'] as const)('exports over OTLP %s (OTEL_EXPORTER_OTLP_PROTOCOL) and the received series equal the truth', async (protocol) => {

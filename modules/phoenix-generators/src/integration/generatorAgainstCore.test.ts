@@ -1,11 +1,9 @@
 import { validateGeneratorsTruth, type GeneratorsLoadStatus, type GeneratorsTruth } from '@phoenix/contracts';
-import { waitFor, type Sample } from '@phoenix/testkit';
+import { waitFor } from '@phoenix/testkit';
 import { Registry } from 'prom-client';
+import { listenHttp, silentLogger, systemClock, type HttpListener, type Sample } from '@phoenix/runtime';
 import { createApiApp } from '../api/createApiApp';
-import { defaultApiConfig } from '../api/apiConfig';
-import { startApiServer, type ApiServer } from '../api/startApiServer';
-import { createSystemClock } from '../common/clock';
-import { createSilentLogger } from '../common/logger';
+import { defaultGeneratorsApiConfig } from '../api/generatorsApiConfig';
 import { defaultExporterConfig } from '../exporter/exporterConfig';
 import { Generator } from '../generator/generator';
 import { defaultGeneratorConfig } from '../generator/generatorConfig';
@@ -24,7 +22,7 @@ const PROM_NAMES = new Set(PROCESS_METRICS.map((m) => m.prometheusName));
 interface Harness {
   core: RunningCore;
   generator: Generator;
-  server: ApiServer;
+  server: HttpListener;
   base: string;
   close(): Promise<void>;
 }
@@ -33,30 +31,31 @@ async function start(): Promise<Harness> {
   const core = await startCore();
   const registry = new Registry();
   const generator = new Generator({
-    clock: createSystemClock(),
+    clock: systemClock,
     registry,
-    logger: createSilentLogger(),
+    log: silentLogger(),
     exporter: { ...defaultExporterConfig, url: core.grpcUrl },
     workload: defaultWorkloadConfig,
     config: defaultGeneratorConfig,
     meterVersion: '0.1.0',
   });
+  await generator.start();
   const app = createApiApp({
     generator,
     profiles: loadProfilesDir(defaultProfilesDir()),
     registry,
-    config: { ...defaultApiConfig, port: 0, rate_limit_per_minute: 1000 },
-    logger: createSilentLogger(),
+    config: { ...defaultGeneratorsApiConfig, port: 0, rateLimitPerMinute: 1000 },
+    log: silentLogger(),
   });
-  const server = await startApiServer(app, '127.0.0.1', 0);
+  const server = await listenHttp(app, { port: 0, bindAddress: '127.0.0.1' });
   return {
     core,
     generator,
     server,
     base: `http://127.0.0.1:${server.port}`,
     async close() {
-      await generator.close();
-      await server.close();
+      await server.stop();
+      await generator.stop();
       await core.stop();
     },
   };

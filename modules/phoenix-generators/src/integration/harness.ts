@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePorts, parsePrometheusText, spawnService, type Exposition, type SpawnedService } from '@phoenix/testkit';
+import { parseExposition, type Exposition } from '@phoenix/runtime';
+import { freePorts, spawnService, type SpawnedService } from '@phoenix/testkit';
 
 /** The phoenix-core entry point (built by `npx tsc -b` at the repository root). */
 export const CORE_MAIN = path.resolve(__dirname, '../../../phoenix-core/dist/main.js');
@@ -79,7 +80,7 @@ export async function startGeneratorsService(env: Record<string, string>): Promi
 export async function scrape(url: string): Promise<Exposition> {
   const res = await fetch(url);
   if (res.status !== 200) throw new Error(`scrape ${url}: HTTP ${res.status}`);
-  return parsePrometheusText(await res.text());
+  return parseExposition(await res.text());
 }
 
 /** JSON request helper. */

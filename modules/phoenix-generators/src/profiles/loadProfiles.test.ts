@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultProfilesDir, loadProfileFile, loadProfilesDir, parseLoadProfile, resolveProfile } from './loadProfiles';
+import { defaultProfilesDir, loadProfilesDir, resolveProfile } from './loadProfiles';
 import { profileDuration, scenarioPointAt } from './scenarioSchedule';
 
 describe('shipped load profiles', () => {
@@ -58,21 +58,13 @@ describe('shipped load profiles', () => {
   });
 });
 
-describe('parseLoadProfile', () => {
-  test('errors name the file and the offending fields', () => {
-    const text = 'version: 1\nname: bad\nhosts: 0\nprocesses_per_host: 10\nexport_interval_seconds: 10\nphases:\n  - name: p\n    duration_seconds: 5\n';
-    expect(() => parseLoadProfile(text, 'bad.yaml')).toThrow(/bad\.yaml: invalid load profile:[\s\S]*hosts: must be >= 1[\s\S]*phases\[0\]: must match exactly one schema in oneOf \(a phase sets exactly one of `scale`, `ramp` or `sine`\)/);
-  });
-
-  test('rejects YAML that does not parse', () => {
-    expect(() => parseLoadProfile('a: [', 'x.yaml')).toThrow(/x\.yaml: not valid YAML/);
-  });
-
-  test('a profile file must be named after the profile; resolveProfile takes a name or a path', () => {
+describe('resolveProfile', () => {
+  test('takes a name from the profiles directory or a path to a file named after its profile', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profiles-'));
     const body = 'version: 1\nname: mine\nhosts: 1\nprocesses_per_host: 3\nexport_interval_seconds: 1\nphases:\n  - { name: only, duration_seconds: 5, scale: 1 }\n';
     fs.writeFileSync(path.join(dir, 'other.yaml'), body);
-    expect(() => loadProfileFile(path.join(dir, 'other.yaml'))).toThrow(/name: must equal the file name "other"/);
+    expect(() => resolveProfile(path.join(dir, 'other.yaml'), defaultProfilesDir())).toThrow(/name: must equal the file name "other"/);
+    expect(() => loadProfilesDir(dir)).toThrow(/other\.yaml: name: must equal the file name "other"/);
     fs.writeFileSync(path.join(dir, 'mine.yaml'), body);
     expect(resolveProfile(path.join(dir, 'mine.yaml'), defaultProfilesDir()).name).toBe('mine');
     expect(resolveProfile('spike', defaultProfilesDir()).name).toBe('spike');

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import * as grpc from '@grpc/grpc-js';
-import { decodeExportResponse, decodeStatusMessage } from '../otlp/protobufReader';
+import { decodeExportResponse, decodeStatusMessage } from '../otlp/decodeExportResponse';
 
 /** What the receiver said about one request. */
 export interface SendOutcome {

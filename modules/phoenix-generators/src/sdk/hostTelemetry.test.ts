@@ -1,5 +1,5 @@
 import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { createSilentLogger } from '../common/logger';
+import { silentLogger } from '@phoenix/runtime';
 import { PROCESS_METRICS, SERIES_PER_PROCESS } from '../metrics/processMetrics';
 import { createCaptureExporter, type CaptureExporter } from '../testing/captureExporter';
 import { HostModel } from '../workload/hostModel';
@@ -17,7 +17,7 @@ function setup(processes: number, opts: { seed?: number; rotateAfterExited?: num
     rotateAfterExited: opts.rotateAfterExited ?? 1000,
     collectTimeoutMs: 30_000,
     meterVersion: '0.1.0',
-    logger: createSilentLogger(),
+    log: silentLogger(),
     now: Date.now,
   });
   return { model, host, exporter };

@@ -6,7 +6,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { Logger } from '../common/logger';
+import type { Logger } from '@phoenix/runtime';
 import { PROCESS_METRICS, processAttributes } from '../metrics/processMetrics';
 import type { HostModel } from '../workload/hostModel';
 import { TickMetricReader } from './tickMetricReader';
@@ -32,7 +32,7 @@ export interface HostTelemetryOptions {
   /** Collection timeout (ms). */
   collectTimeoutMs: number;
   meterVersion: string;
-  logger: Logger;
+  log: Logger;
   now: () => number;
 }
 
@@ -127,7 +127,7 @@ export class HostTelemetry {
     const started = this.opts.now();
     const { resourceMetrics, errors } = await this.reader.collect({ timeoutMillis: this.opts.collectTimeoutMs });
     if (errors.length > 0) {
-      this.opts.logger.warn('collection reported errors', { host: this.hostName, errors: errors.map(String) });
+      this.opts.log.warn('collection reported errors', { host: this.hostName, errors: errors.map(String) });
     }
     for (const pid of this.observed) this.seen.add(pid);
     const live = this.observed;
@@ -160,7 +160,7 @@ export class HostTelemetry {
     const old = this.provider;
     this.build();
     this.rotationCount++;
-    this.opts.logger.debug('rebuilt the host meter provider to forget exited processes', { host: this.hostName, exited });
+    this.opts.log.debug('rebuilt the host meter provider to forget exited processes', { host: this.hostName, exited });
     await old.shutdown();
   }
 

@@ -4,6 +4,8 @@ import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics }
 export interface CaptureExporter extends PushMetricExporter {
   exported: ResourceMetrics[];
   fail: boolean;
+  /** shutdown() calls */
+  shutdowns: number;
 }
 
 /** Creates a capture exporter with cumulative temporality. */
@@ -11,6 +13,7 @@ export function createCaptureExporter(): CaptureExporter {
   const exporter: CaptureExporter = {
     exported: [],
     fail: false,
+    shutdowns: 0,
     export(metrics, resultCallback) {
       if (exporter.fail) {
         resultCallback({ code: 1, error: new Error('capture exporter failing') });
@@ -20,7 +23,9 @@ export function createCaptureExporter(): CaptureExporter {
       resultCallback({ code: 0 });
     },
     forceFlush: async () => undefined,
-    shutdown: async () => undefined,
+    shutdown: async () => {
+      exporter.shutdowns += 1;
+    },
     selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
   };
   return exporter;

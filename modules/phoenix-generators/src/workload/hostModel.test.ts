@@ -2,7 +2,7 @@ import { DEFAULT_SEED } from '../generator/generatorConfig';
 import { SERIES_PER_PROCESS } from '../metrics/processMetrics';
 import { HostModel } from './hostModel';
 import { CPU_QUANTA_PER_SECOND, type SimProcess } from './simProcess';
-import { defaultWorkloadConfig, validateWorkloadConfig, type WorkloadConfig } from './workloadConfig';
+import { defaultWorkloadConfig, type WorkloadConfig } from './workloadConfig';
 
 const fleet = (seed: number, hosts = 10, processes = 80, config: WorkloadConfig = defaultWorkloadConfig): HostModel[] =>
   Array.from({ length: hosts }, (_, i) => new HostModel({ hostIndex: i, seed, initialProcesses: processes, config }));
@@ -136,16 +136,5 @@ describe('HostModel', () => {
       expect(Number.isInteger(p.fds) && p.fds >= 3).toBe(true);
       expect(Number.isInteger(p.diskReadBytes) && Number.isInteger(p.diskWriteBytes)).toBe(true);
     }
-  });
-});
-
-describe('validateWorkloadConfig', () => {
-  test('accepts the defaults', () => {
-    expect(validateWorkloadConfig(defaultWorkloadConfig)).toEqual([]);
-  });
-
-  test('names the offending key', () => {
-    const errors = validateWorkloadConfig({ ...defaultWorkloadConfig, cpu_pareto_alpha: 1, host_name_prefix: 'Bad Prefix' });
-    expect(errors).toEqual([expect.stringMatching(/^workload\.cpu_pareto_alpha: /), expect.stringMatching(/^workload\.host_name_prefix: /)]);
   });
 });

@@ -1,3 +1,5 @@
+import { ConfigErrors, type EnvReader } from '@phoenix/runtime';
+
 /** Tunables of the workload model (how the simulated processes behave). */
 export interface WorkloadConfig {
   /** Shape of the Pareto distribution of a process's base CPU rate; smaller is heavier-tailed (> 1). */
@@ -14,9 +16,9 @@ export interface WorkloadConfig {
   churn_reset_share: number;
   /** Memory growth of a leaking process, as a fraction of its base memory per hour. */
   leak_fraction_per_hour: number;
-  /** Prefix of the simulated host names (`<prefix>-0001`). */
+  /** Prefix of the simulated host names (`<prefix>-0001`; PHOENIX_GENERATORS_HOST_PREFIX). */
   host_name_prefix: string;
-  /** Resource attribute service.name of every simulated host. */
+  /** Resource attribute service.name of every simulated host (PHOENIX_GENERATORS_SERVICE_NAME). */
   service_name: string;
 }
 
@@ -34,31 +36,39 @@ export const defaultWorkloadConfig: WorkloadConfig = {
   service_name: 'phoenix-generators',
 };
 
-/** Problems with a workload config, each naming the key. */
-export function validateWorkloadConfig(c: WorkloadConfig): string[] {
-  const errors: string[] = [];
-  const finite = (key: keyof WorkloadConfig, min: number, max: number, exclusiveMin = false): void => {
-    const v = c[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || (exclusiveMin ? v <= min : v < min) || v > max) {
-      errors.push(`workload.${key}: must be a number ${exclusiveMin ? '>' : '>='} ${min} and <= ${max} (got ${String(v)})`);
-    }
+/** Config key → variable (the model's tunables are set only in code). */
+export const WORKLOAD_ENV: Readonly<Record<string, string>> = {
+  'workload.host_name_prefix': 'PHOENIX_GENERATORS_HOST_PREFIX',
+  'workload.service_name': 'PHOENIX_GENERATORS_SERVICE_NAME',
+};
+
+/** Reads PHOENIX_GENERATORS_HOST_PREFIX and PHOENIX_GENERATORS_SERVICE_NAME over the defaults. */
+export function readWorkloadConfig(r: EnvReader): WorkloadConfig {
+  const d = defaultWorkloadConfig;
+  return {
+    ...d,
+    host_name_prefix: r.str('PHOENIX_GENERATORS_HOST_PREFIX') ?? d.host_name_prefix,
+    service_name: r.str('PHOENIX_GENERATORS_SERVICE_NAME') ?? d.service_name,
   };
-  finite('cpu_pareto_alpha', 1, 10, true);
-  finite('cpu_min_cores', 0, 1, true);
-  finite('cpu_max_cores', 0, 1024, true);
-  finite('cpu_noise_sigma', 0, 3);
-  finite('churn_exit_share', 0, 1);
-  finite('churn_restart_share', 0, 1);
-  finite('churn_reset_share', 0, 1);
-  finite('leak_fraction_per_hour', 0, 10);
+}
+
+/** Problems with a workload config, each `workload.<key> (VARIABLE): problem`. */
+export function validateWorkloadConfig(c: WorkloadConfig): string[] {
+  const e = new ConfigErrors(WORKLOAD_ENV);
+  e.number('workload.cpu_pareto_alpha', c.cpu_pareto_alpha, { min: 1, exclusiveMin: true, max: 10 });
+  e.number('workload.cpu_min_cores', c.cpu_min_cores, { min: 0, exclusiveMin: true, max: 1 });
+  e.number('workload.cpu_max_cores', c.cpu_max_cores, { min: 0, exclusiveMin: true, max: 1024 });
+  e.number('workload.cpu_noise_sigma', c.cpu_noise_sigma, { min: 0, max: 3 });
+  e.number('workload.churn_exit_share', c.churn_exit_share, { min: 0, max: 1 });
+  e.number('workload.churn_restart_share', c.churn_restart_share, { min: 0, max: 1 });
+  e.number('workload.churn_reset_share', c.churn_reset_share, { min: 0, max: 1 });
+  e.number('workload.leak_fraction_per_hour', c.leak_fraction_per_hour, { min: 0, max: 10 });
   if (c.churn_exit_share + c.churn_restart_share + c.churn_reset_share <= 0) {
-    errors.push('workload.churn_exit_share: churn_exit_share + churn_restart_share + churn_reset_share must be > 0');
+    e.add('workload.churn_exit_share', 'churn_exit_share + churn_restart_share + churn_reset_share must be > 0');
   }
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(c.host_name_prefix)) {
-    errors.push(`workload.host_name_prefix: must be lowercase letters, digits and dashes (got ${JSON.stringify(c.host_name_prefix)})`);
+    e.add('workload.host_name_prefix', `must be lowercase letters, digits and dashes, 1 to 63 characters (got ${JSON.stringify(c.host_name_prefix)})`);
   }
-  if (c.service_name.length === 0 || c.service_name.length > 255) {
-    errors.push('workload.service_name: must be 1 to 255 characters');
-  }
-  return errors;
+  if (c.service_name.length === 0 || c.service_name.length > 255) e.add('workload.service_name', `must be 1 to 255 characters (got ${c.service_name.length})`);
+  return e.messages;
 }

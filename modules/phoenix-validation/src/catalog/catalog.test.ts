@@ -23,6 +23,10 @@ describe('scenario catalog', () => {
     expect(() => parseCatalog('version: 1\nscenarios: [', 'broken.yaml')).toThrow(/broken\.yaml: not valid YAML/);
     const dup = 'version: 1\nscenarios:\n' + ['a', 'a'].map((n) => `  - name: ${n}\n    description: d\n    profile: spike\n    duration_seconds: 1\n    slo: { max_transitions: 1 }\n`).join('');
     expect(() => parseCatalog(dup, 'dup.yaml')).toThrow(/scenarios\[1\]\.name: duplicate scenario "a"/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-validation-catalog-'));
+    fs.writeFileSync(path.join(dir, 'dup.yaml'), dup);
+    expect(() => loadCatalog(path.join(dir, 'dup.yaml'))).toThrow(`${path.join(dir, 'dup.yaml')}: scenarios[1].name: duplicate scenario "a"`);
+    expect(() => loadCatalog(path.join(dir, 'none.yaml'))).toThrow(`cannot read the scenario catalog ${path.join(dir, 'none.yaml')}: ENOENT`);
   });
 
   it('a profile file must exist, be valid and carry its own name', () => {
