@@ -23,7 +23,7 @@ export * from './report/svg';
 export * from './runner/loadDriver';
 export * from './runner/manager';
 export * from './runner/runner';
-export { every } from './runner/sleep';
+export { every } from './runner/every';
 export * from './sources/direct';
 export * from './sources/http';
 export * from './sources/kpis';

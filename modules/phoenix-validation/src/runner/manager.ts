@@ -152,7 +152,7 @@ export class RunManager {
       if (inFlight.abort.signal.aborted) throw new RunCancelledError(inFlight.cancelReason ?? 'cancelled');
       store.transition(id, 'running', at());
       const run = new ScenarioRun(
-        { config: this.deps.config, source: this.deps.source, generators: this.deps.generators, control: this.deps.control, log, now: () => this.clock.now() },
+        { config: this.deps.config, source: this.deps.source, generators: this.deps.generators, control: this.deps.control, log, clock: this.clock },
         id,
         scenario,
         timeScale,
