@@ -12,3 +12,7 @@ export { type SendError, installApiTail } from './apiServer';
 export { EXIT, type RunServiceOptions, type ServiceProcess, runService } from './runService';
 export { type Sample, type Exposition, type ParseExpositionOptions, parseLabels, parseExposition, familyOf, findSamples, sampleValue } from './exposition';
 export { ProtoReader, ProtobufDecodeError, expectWire, forEachField } from './protoReader';
+export { type ChildExit, type ChildReadiness, type ChildRestart, type ChildSupervisorOptions, DEFAULT_RESTART, ChildSupervisor, describeExit, restartDelayMs } from './childSupervisor';
+export { type OutputStream, type OutputLine, type OutputLinesOptions, OutputLines } from './outputLines';
+export { type RunCommandOptions, type CommandResult, runCommand } from './runCommand';
+export { freePort, freePorts } from './freePort';
