@@ -4,11 +4,9 @@ import path from 'node:path';
 import { freePorts } from '@phoenix/testkit';
 import YAML from 'yaml';
 import type { KpiReading } from '../src/actuator/actuator';
-import type { Clock } from '@phoenix/runtime';
-import { systemClock } from '@phoenix/runtime';
+import { type Clock, systemClock, silentLogger, type Logger } from '@phoenix/runtime';
 import { loadConfig, type ControlServiceConfig } from '../src/config';
 import { validateOptimizationMode, type ControlKpis, type OptimizationMode } from '../src/contracts';
-import { silentLogger, type Logger } from '@phoenix/runtime';
 import type { KpiSource } from '../src/observer/observer';
 import { startControlService, type ControlService } from '../src/service';
 

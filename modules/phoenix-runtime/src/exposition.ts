@@ -9,7 +9,8 @@ export interface Sample {
   value: number;
 }
 
-function parseValue(v: string): number {
+/** A sample value as the text format and the Prometheus HTTP API write it (`+Inf`, `-Inf`, `NaN` included). */
+export function parseSampleValue(v: string): number {
   if (v === '+Inf' || v === 'Inf') return Infinity;
   if (v === '-Inf') return -Infinity;
   if (v === 'NaN') return NaN;
@@ -100,7 +101,7 @@ export function parseExposition(text: string, opts: ParseExpositionOptions | ((n
       }
       labels = parsed;
     }
-    const value = parseValue(m[3]);
+    const value = parseSampleValue(m[3]);
     if (Number.isNaN(value) && m[3] !== 'NaN') {
       bad(line, 'bad sample value in line');
       continue;

@@ -10,7 +10,7 @@ export { MIN_API_TOKEN_LENGTH, type RestApiConfig, type RestApiEnvNames, restApi
 export { type ApiGuardOptions, type ApiGuards, tokenMatches, installApiGuards } from './apiGuards';
 export { type SendError, installApiTail } from './apiServer';
 export { EXIT, type RunServiceOptions, type ServiceProcess, runService } from './runService';
-export { type Sample, type Exposition, type ParseExpositionOptions, parseLabels, parseExposition, familyOf, findSamples, sampleValue } from './exposition';
+export { type Sample, type Exposition, type ParseExpositionOptions, parseLabels, parseSampleValue, parseExposition, familyOf, findSamples, sampleValue } from './exposition';
 export { ProtoReader, ProtobufDecodeError, expectWire, forEachField } from './protoReader';
 export { type ChildExit, type ChildReadiness, type ChildRestart, type ChildSupervisorOptions, DEFAULT_RESTART, ChildSupervisor, describeExit, restartDelayMs } from './childSupervisor';
 export { type OutputStream, type OutputLine, type OutputLinesOptions, OutputLines } from './outputLines';

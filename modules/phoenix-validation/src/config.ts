@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { defaultApiConfig, validateApiConfig, type ApiConfig } from './api/config';
 import { defaultCatalogPath, defaultProfilesDir } from './catalog/catalog';
-import { ConfigErrors, EnvReader, type Env } from '@phoenix/runtime';
-import { isLogLevel, type LogLevel } from '@phoenix/runtime';
+import { ConfigErrors, EnvReader, type Env, isLogLevel, type LogLevel } from '@phoenix/runtime';
 
 /** Where the stack is and how to read it. */
 export interface SourcesConfig {

@@ -1,11 +1,10 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { installApiGuards, installApiTail, listenHttp, type HttpListener } from '@phoenix/runtime';
+import { installApiGuards, installApiTail, listenHttp, type HttpListener, type Logger } from '@phoenix/runtime';
 import type { ControlError } from '../contracts';
 import { validateControlOverrideRequest } from '../contracts';
 import type { Controller } from '../controller/controller';
 import type { HistoryStore } from '../history/store';
-import type { Logger } from '@phoenix/runtime';
 import type { ApiConfig } from './config';
 
 export interface ApiDeps {

@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { Setting } from '../actuator/actuator';
-import { ManualClock } from '@phoenix/runtime';
+import { ManualClock, memoryLogger, silentLogger } from '@phoenix/runtime';
 import { validateOptimizationMode, type OptimizationMode } from '../contracts';
-import { memoryLogger, silentLogger } from '@phoenix/runtime';
 import { ControlFileWriter, validateControlFileWriterConfig, type WriteRequest } from './writer';
 
 const setting: Setting = { mode: 'balanced', profile: 'balanced', k: 20, targetSeries: 20000 };

@@ -2,12 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { Setting } from '../actuator/actuator';
-import type { Clock } from '@phoenix/runtime';
-import { iso } from '@phoenix/runtime';
-import { ConfigErrors } from '@phoenix/runtime';
+import { type Clock, iso, ConfigErrors, type Logger } from '@phoenix/runtime';
 import type { ContractValidator, OptimizationMode } from '../contracts';
 import { validateOptimizationMode } from '../contracts';
-import type { Logger } from '@phoenix/runtime';
 
 export interface ControlFileWriterConfig {
   /** Path of optimization_mode.yaml (PHOENIX_CONTROL_FILE). */

@@ -1,13 +1,10 @@
 import type { Registry } from 'prom-client';
 import { Actuator, type Decision, type OverrideSpec, type Setting } from '../actuator/actuator';
 import type { ActuatorConfig } from '../actuator/config';
-import type { Clock } from '@phoenix/runtime';
-import { iso } from '@phoenix/runtime';
-import { ConfigErrors } from '@phoenix/runtime';
+import { type Clock, iso, ConfigErrors, type Logger } from '@phoenix/runtime';
 import type { ControlHealth, ControlOverrideRequest, ControlStatus, Mode } from '../contracts';
 import type { ControlFileWriter } from '../controlFileWriter/writer';
 import type { HistoryStore, NewHistoryEntry } from '../history/store';
-import type { Logger } from '@phoenix/runtime';
 import type { KpiSource } from '../observer/observer';
 import { ControlMetrics } from './metrics';
 

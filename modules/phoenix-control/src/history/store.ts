@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConfigErrors } from '@phoenix/runtime';
+import { ConfigErrors, type Logger } from '@phoenix/runtime';
 import type { ControlHistoryEntry } from '../contracts';
-import type { Logger } from '@phoenix/runtime';
 
 export interface HistoryConfig {
   /** SQLite file (default `${PHOENIX_DATA_DIR}/control_history.sqlite`). */

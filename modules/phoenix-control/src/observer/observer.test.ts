@@ -1,11 +1,9 @@
 import http from 'node:http';
-import { findSamples, freePorts, parsePrometheusText } from '@phoenix/testkit';
+import { freePorts } from '@phoenix/testkit';
+import { findSamples, parseExposition, ManualClock, silentLogger } from '@phoenix/runtime';
 import { Registry } from 'prom-client';
-import { ManualClock } from '@phoenix/runtime';
 import { validateControlStatus } from '../contracts';
-import { silentLogger } from '@phoenix/runtime';
 import { defaultObserverConfig, validateObserverConfig, type ObserverConfig } from './config';
-import { parseExposition } from '@phoenix/runtime';
 import { Observer } from './observer';
 
 /** An observatory exposition as the core publishes it (contracts/metrics/observatory.md). */
@@ -137,7 +135,7 @@ describe('Observer', () => {
     core.state.status = 200;
     core.state.body = 'phoenix_store_series 3\n';
     expect(await obs.scrapeOnce()).toMatchObject({ ok: false, reason: 'missing_metrics' });
-    const exp = parsePrometheusText(await registry.metrics());
+    const exp = parseExposition(await registry.metrics(), { strict: true });
     expect(findSamples(exp, 'phoenix_observer_pipeline_series')).toHaveLength(0);
     expect(findSamples(exp, 'phoenix_observer_scrape_up')[0].value).toBe(0);
     expect(findSamples(exp, 'phoenix_observer_kpis_stale')[0].value).toBe(1);
@@ -162,7 +160,7 @@ describe('Observer', () => {
     expect(obs.current()?.kpis.age_seconds).toBe(29);
     clock.advance(2_000);
     expect(obs.current()).toBeUndefined();
-    const exp = parsePrometheusText(await registry.metrics());
+    const exp = parseExposition(await registry.metrics(), { strict: true });
     expect(findSamples(exp, 'phoenix_observer_pipeline_series')).toHaveLength(0);
     expect(findSamples(exp, 'phoenix_observer_kpi_age_seconds')[0].value).toBe(31);
   });
@@ -175,7 +173,7 @@ describe('Observer', () => {
       obs.start();
       await new Promise((r) => setTimeout(r, 200));
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      const exp = parsePrometheusText(text);
+      const exp = parseExposition(text, { strict: true });
       expect(findSamples(exp, 'phoenix_observer_pipeline_series', { pipeline: 'full_fidelity' })[0].value).toBe(15000);
       expect(findSamples(exp, 'phoenix_observer_optimized_series_by_profile', { profile: 'aggressive' })[0].value).toBe(5250);
       expect(findSamples(exp, 'phoenix_observer_scrape_up')[0].value).toBe(1);

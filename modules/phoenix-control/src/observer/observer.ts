@@ -1,11 +1,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { KpiReading } from '../actuator/actuator';
-import type { Clock } from '@phoenix/runtime';
+import { type Clock, type Logger, listenHttp, parseExposition, type HttpListener, type Sample } from '@phoenix/runtime';
 import type { ControlKpis, ControlPipelineValues } from '../contracts';
-import type { Logger } from '@phoenix/runtime';
 import { optionalGauge } from '../promUtil';
 import type { ObserverConfig } from './config';
-import { listenHttp, parseExposition, type HttpListener, type Sample } from '@phoenix/runtime';
 import { buildKpis, isWanted, OBSERVATORY, type IngestMemory } from './kpis';
 
 /** Where the controller gets its KPIs from (the observer, or a fake in tests). */

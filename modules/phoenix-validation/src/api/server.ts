@@ -1,10 +1,9 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { installApiGuards, installApiTail, listenHttp, type HttpListener } from '@phoenix/runtime';
+import { installApiGuards, installApiTail, listenHttp, type HttpListener, type Logger } from '@phoenix/runtime';
 import type { ValidationError, ValidationHealth } from '../contracts';
 import { validateBenchmarkRequest } from '../contracts';
 import { isRunState, RUN_STATES } from '../lifecycle/stateMachine';
-import type { Logger } from '@phoenix/runtime';
 import { RunConflictError, UnknownScenarioError, type RunManager } from '../runner/manager';
 import { BusyError, UnknownRunError } from '../store/store';
 import type { ApiConfig } from './config';

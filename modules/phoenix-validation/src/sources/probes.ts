@@ -1,7 +1,6 @@
 import type { BenchmarkMissedHeavyHitter, BenchmarkPipelineName, BenchmarkProbe, GeneratorsHostTruth, GeneratorsTopProcess, GeneratorsTruth } from '../contracts';
 import type { GeneratorsClient } from '../clients/generators';
-import { parseLabels } from '@phoenix/runtime';
-import { sleep, systemClock, type Clock } from '@phoenix/runtime';
+import { parseLabels, sleep, systemClock, type Clock } from '@phoenix/runtime';
 import { fetchText } from './http';
 
 /** The Prometheus name of process.cpu.time on the core's outputs (the ranking signal, one series per state). */
