@@ -92,15 +92,3 @@ export class ControlService implements Lifecycle {
     this.history.close();
   }
 }
-
-/** Creates and starts the service (tests and main). */
-export async function startControlService(config: ControlServiceConfig, deps: ControlServiceDeps = {}): Promise<ControlService> {
-  const s = new ControlService(config, deps);
-  try {
-    await s.start();
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
-  return s;
-}

@@ -3,12 +3,12 @@ export { LOG_LEVELS, type LogLevel, type LogFields, type Logger, type LoggerOpti
 export { type LogLimiter, type LogLimiterOptions, createLogLimiter } from './logLimiter';
 export { type Env, EnvReader, parseBool, parseDuration, parseSize } from './envReader';
 export { ConfigErrors, withEnvNames, isLoopback } from './configErrors';
-export { type Lifecycle, LifecycleGuard, StopStack } from './lifecycle';
+export { type Lifecycle, LifecycleGuard, StopStack, startLifecycle } from './lifecycle';
 export { InvalidInputError, UnavailableError, InvalidConfigError, type ErrorClass, classifyError } from './errors';
 export { type HttpListener, type HttpListenOptions, listenHttp } from './httpListener';
-export { MIN_API_TOKEN_LENGTH, type RestApiConfig, type RestApiEnvNames, restApiEnv, readRestApiConfig, checkRestApiConfig } from './restApiConfig';
+export { MIN_API_TOKEN_LENGTH, MAX_LIST_LIMIT, type RestApiConfig, type RestApiEnvNames, restApiEnv, readRestApiConfig, checkRestApiConfig, checkListLimits } from './restApiConfig';
 export { type ApiGuardOptions, type ApiGuards, tokenMatches, installApiGuards } from './apiGuards';
-export { type SendError, installApiTail } from './apiServer';
+export { type SendError, installApiTail, readLimitParam } from './apiServer';
 export { EXIT, type RunServiceOptions, type ServiceProcess, runService } from './runService';
 export { type Sample, type Exposition, type ParseExpositionOptions, parseLabels, parseSampleValue, parseExposition, familyOf, findSamples, sampleValue } from './exposition';
 export { ProtoReader, ProtobufDecodeError, expectWire, forEachField } from './protoReader';

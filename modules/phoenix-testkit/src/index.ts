@@ -1,5 +1,6 @@
 export { freePort, freePorts } from '@phoenix/runtime';
 export { waitFor } from './waitFor';
+export { leafKeys } from './configKeys';
 export { parsePrometheusText } from './strictExposition';
 export { findSamples, sampleValue, type Exposition, type Sample } from '@phoenix/runtime';
 export { type SpawnedService, spawnService } from './spawnService';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defaultApiConfig, validateApiConfig, type ApiConfig } from './api/config';
 import { defaultCatalogPath, defaultProfilesDir } from './catalog/catalog';
-import { ConfigErrors, EnvReader, type Env, isLogLevel, type LogLevel } from '@phoenix/runtime';
+import { ConfigErrors, EnvReader, LOG_LEVELS, readRestApiConfig, restApiEnv, type Env, type LogLevel, type RestApiEnvNames } from '@phoenix/runtime';
 
 /** Where the stack is and how to read it. */
 export interface SourcesConfig {
@@ -67,6 +67,13 @@ export interface ValidationServiceConfig {
   api: ApiConfig;
 }
 
+/** The variables of the benchmark API's own REST settings (the shared ones: PHOENIX_BIND_ADDRESS, PHOENIX_API_TOKEN, PHOENIX_ALLOW_INSECURE). */
+export const API_ENV: RestApiEnvNames = {
+  port: 'PHOENIX_VALIDATION_PORT',
+  bodyLimitBytes: 'PHOENIX_VALIDATION_API_BODY_LIMIT_BYTES',
+  rateLimitPerMinute: 'PHOENIX_VALIDATION_API_RATE_LIMIT_PER_MINUTE',
+};
+
 /** Config key -> the environment variable that sets it (error messages and the README). */
 export const ENV: Record<string, string> = {
   dataDir: 'PHOENIX_DATA_DIR',
@@ -101,12 +108,7 @@ export const ENV: Record<string, string> = {
   'cost.pricePerSeriesMonth': 'PHOENIX_PRICE_PER_SERIES_MONTH',
   'cost.pricePerMillionSamples': 'PHOENIX_PRICE_PER_MILLION_SAMPLES',
   'cost.scrapeIntervalSeconds': 'PHOENIX_COST_SCRAPE_INTERVAL_SECONDS',
-  'api.port': 'PHOENIX_VALIDATION_PORT',
-  'api.bindAddress': 'PHOENIX_BIND_ADDRESS',
-  'api.token': 'PHOENIX_API_TOKEN',
-  'api.allowInsecure': 'PHOENIX_ALLOW_INSECURE',
-  'api.bodyLimitBytes': 'PHOENIX_VALIDATION_API_BODY_LIMIT_BYTES',
-  'api.rateLimitPerMinute': 'PHOENIX_VALIDATION_API_RATE_LIMIT_PER_MINUTE',
+  ...restApiEnv('api', API_ENV),
   'api.listDefaultLimit': 'PHOENIX_VALIDATION_LIST_DEFAULT_LIMIT',
   'api.listMaxLimit': 'PHOENIX_VALIDATION_LIST_MAX_LIMIT',
 };
@@ -120,18 +122,20 @@ function hostOf(url: string): string {
   }
 }
 
-/** Reads the environment (names in ENV and the README); `errors` name the config key and its variable. */
+/**
+ * Reads the environment (names in ENV and the README) with the runtime's one parser per kind (durations accept
+ * `30`, `500ms`, `2m`; sizes `16384`, `16KiB`; booleans 1/0, true/false, yes/no, on/off); `errors` name the
+ * variable (a value that does not parse) or the config key and its variable (a value out of range).
+ */
 export function loadConfig(env: Env = process.env): { config: ValidationServiceConfig; errors: string[] } {
   const r = new EnvReader(env);
   const dataDir = r.str('PHOENIX_DATA_DIR') ?? './data';
-  const logLevelRaw = r.str('PHOENIX_LOG_LEVEL') ?? 'info';
-  const logLevel: LogLevel = isLogLevel(logLevelRaw) ? logLevelRaw : 'info';
-  if (!isLogLevel(logLevelRaw)) r.errors.push(`PHOENIX_LOG_LEVEL: must be debug, info, warn or error (got ${JSON.stringify(logLevelRaw)})`);
+  const logLevel: LogLevel = r.oneOf('PHOENIX_LOG_LEVEL', LOG_LEVELS, 'info');
+  const api = readRestApiConfig(r, API_ENV, defaultApiConfig);
   const coreUrl = r.str('PHOENIX_CORE_URL') ?? 'http://127.0.0.1:8891';
   const coreHost = hostOf(coreUrl);
   const output = (urlVar: string, portVar: string, port: number): string =>
-    r.str(urlVar) ?? `http://${coreHost.includes(':') ? `[${coreHost}]` : coreHost}:${r.num(portVar, port)}/metrics`;
-  const token = r.str('PHOENIX_API_TOKEN');
+    r.str(urlVar) ?? `http://${coreHost.includes(':') ? `[${coreHost}]` : coreHost}:${r.int(portVar, port)}/metrics`;
   const config: ValidationServiceConfig = {
     dataDir,
     logLevel,
@@ -140,7 +144,7 @@ export function loadConfig(env: Env = process.env): { config: ValidationServiceC
     profilesDir: r.str('PHOENIX_GENERATORS_PROFILES_DIR') ?? defaultProfilesDir(),
     dbPath: r.str('PHOENIX_VALIDATION_DB') ?? path.join(dataDir, 'validation.sqlite'),
     reportDir: r.str('PHOENIX_VALIDATION_REPORT_DIR') ?? path.join(dataDir, 'reports'),
-    token,
+    token: api.token,
     sources: {
       coreUrl,
       fullFidelityUrl: output('PHOENIX_FULL_FIDELITY_URL', 'PHOENIX_FULL_FIDELITY_PORT', 8888),
@@ -151,36 +155,31 @@ export function loadConfig(env: Env = process.env): { config: ValidationServiceC
       prometheusSelector: r.str('PHOENIX_PROMETHEUS_SELECTOR') ?? '',
       generatorsUrl: r.str('PHOENIX_GENERATORS_URL') ?? 'http://127.0.0.1:8082',
       controlUrl: r.optionalUrl('PHOENIX_CONTROL_URL', 'http://127.0.0.1:8080'),
-      timeoutSeconds: r.num('PHOENIX_VALIDATION_HTTP_TIMEOUT_SECONDS', 10),
+      timeoutSeconds: r.seconds('PHOENIX_VALIDATION_HTTP_TIMEOUT_SECONDS', 10),
     },
     runner: {
-      sampleIntervalSeconds: r.num('PHOENIX_VALIDATION_SAMPLE_INTERVAL_SECONDS', 5),
-      probeIntervalSeconds: r.num('PHOENIX_VALIDATION_PROBE_INTERVAL_SECONDS', 30),
-      minWallIntervalSeconds: r.num('PHOENIX_VALIDATION_MIN_WALL_INTERVAL_SECONDS', 0.25),
-      recallTopN: r.num('PHOENIX_VALIDATION_RECALL_TOP_N', 10),
-      recallMinAgeSeconds: r.num('PHOENIX_VALIDATION_RECALL_MIN_AGE_SECONDS', 25),
-      flapWindowSeconds: r.num('PHOENIX_VALIDATION_FLAP_WINDOW_SECONDS', 60),
+      sampleIntervalSeconds: r.seconds('PHOENIX_VALIDATION_SAMPLE_INTERVAL_SECONDS', 5),
+      probeIntervalSeconds: r.seconds('PHOENIX_VALIDATION_PROBE_INTERVAL_SECONDS', 30),
+      minWallIntervalSeconds: r.seconds('PHOENIX_VALIDATION_MIN_WALL_INTERVAL_SECONDS', 0.25),
+      recallTopN: r.int('PHOENIX_VALIDATION_RECALL_TOP_N', 10),
+      recallMinAgeSeconds: r.seconds('PHOENIX_VALIDATION_RECALL_MIN_AGE_SECONDS', 25),
+      flapWindowSeconds: r.seconds('PHOENIX_VALIDATION_FLAP_WINDOW_SECONDS', 60),
       settlingTolerance: r.num('PHOENIX_VALIDATION_SETTLING_TOLERANCE', 0.05),
-      settlingHoldSeconds: r.num('PHOENIX_VALIDATION_SETTLING_HOLD_SECONDS', 60),
-      loadUpdateMinSeconds: r.num('PHOENIX_VALIDATION_LOAD_UPDATE_MIN_SECONDS', 1.1),
+      settlingHoldSeconds: r.seconds('PHOENIX_VALIDATION_SETTLING_HOLD_SECONDS', 60),
+      loadUpdateMinSeconds: r.seconds('PHOENIX_VALIDATION_LOAD_UPDATE_MIN_SECONDS', 1.1),
       stopLoadAtEnd: r.bool('PHOENIX_VALIDATION_STOP_LOAD', true),
-      fallbackTargetSeries: r.num('PHOENIX_TARGET_SERIES', 20000),
+      fallbackTargetSeries: r.int('PHOENIX_TARGET_SERIES', 20000),
     },
     cost: {
       currency: r.str('PHOENIX_PRICE_CURRENCY') ?? 'USD',
       pricePerSeriesMonth: r.num('PHOENIX_PRICE_PER_SERIES_MONTH', 0.05),
       pricePerMillionSamples: r.num('PHOENIX_PRICE_PER_MILLION_SAMPLES', 0.1),
-      scrapeIntervalSeconds: r.num('PHOENIX_COST_SCRAPE_INTERVAL_SECONDS', 15),
+      scrapeIntervalSeconds: r.seconds('PHOENIX_COST_SCRAPE_INTERVAL_SECONDS', 15),
     },
     api: {
-      port: r.num('PHOENIX_VALIDATION_PORT', defaultApiConfig.port),
-      bindAddress: r.str('PHOENIX_BIND_ADDRESS') ?? defaultApiConfig.bindAddress,
-      token,
-      allowInsecure: r.bool('PHOENIX_ALLOW_INSECURE', defaultApiConfig.allowInsecure),
-      bodyLimitBytes: r.num('PHOENIX_VALIDATION_API_BODY_LIMIT_BYTES', defaultApiConfig.bodyLimitBytes),
-      rateLimitPerMinute: r.num('PHOENIX_VALIDATION_API_RATE_LIMIT_PER_MINUTE', defaultApiConfig.rateLimitPerMinute),
-      listDefaultLimit: r.num('PHOENIX_VALIDATION_LIST_DEFAULT_LIMIT', defaultApiConfig.listDefaultLimit),
-      listMaxLimit: r.num('PHOENIX_VALIDATION_LIST_MAX_LIMIT', defaultApiConfig.listMaxLimit),
+      ...api,
+      listDefaultLimit: r.int('PHOENIX_VALIDATION_LIST_DEFAULT_LIMIT', defaultApiConfig.listDefaultLimit),
+      listMaxLimit: r.int('PHOENIX_VALIDATION_LIST_MAX_LIMIT', defaultApiConfig.listMaxLimit),
     },
   };
   if (r.errors.length > 0) return { config, errors: r.errors };
@@ -189,7 +188,7 @@ export function loadConfig(env: Env = process.env): { config: ValidationServiceC
 
 /** Validates every section; each message starts with the config key, followed by its environment variable. */
 export function validateConfig(c: ValidationServiceConfig): string[] {
-  const e = new ConfigErrors();
+  const e = new ConfigErrors(ENV);
   e.nonEmpty('dataDir', c.dataDir);
   e.nonEmpty('environment', c.environment);
   e.nonEmpty('catalogPath', c.catalogPath);
@@ -221,10 +220,6 @@ export function validateConfig(c: ValidationServiceConfig): string[] {
   e.number('cost.pricePerSeriesMonth', c.cost.pricePerSeriesMonth, { min: 0 });
   e.number('cost.pricePerMillionSamples', c.cost.pricePerMillionSamples, { min: 0 });
   e.number('cost.scrapeIntervalSeconds', c.cost.scrapeIntervalSeconds, { min: 0, exclusiveMin: true, max: 86400 });
-  const messages = [...e.messages, ...validateApiConfig(c.api)];
-  return [...new Set(messages)].map((m) => {
-    const key = m.slice(0, m.indexOf(':'));
-    const env = ENV[key];
-    return env ? `${key} (${env})${m.slice(key.length)}` : m;
-  });
+  e.addAll(validateApiConfig(c.api));
+  return [...new Set(e.messages)];
 }

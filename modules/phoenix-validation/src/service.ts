@@ -153,15 +153,3 @@ export class ValidationService implements Lifecycle {
     this.store.close();
   }
 }
-
-/** Creates and starts the service (tests). */
-export async function startValidationService(config: ValidationServiceConfig, deps: ValidationServiceDeps = {}): Promise<ValidationService> {
-  const s = new ValidationService(config, deps);
-  try {
-    await s.start();
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
-  return s;
-}

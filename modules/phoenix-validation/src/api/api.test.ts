@@ -6,8 +6,8 @@ import { tmpDir } from '../../test/helpers';
 import { call, documented, seen } from '../../test/openapi';
 import { loadConfig, type ValidationServiceConfig } from '../config';
 import type { BenchmarkResult, BenchmarkRun, ValidationBenchmarkList, ValidationError, ValidationHealth } from '../contracts';
-import { silentLogger } from '@phoenix/runtime';
-import { startValidationService, type ValidationService } from '../service';
+import { silentLogger, startLifecycle } from '@phoenix/runtime';
+import { ValidationService } from '../service';
 import { RunStore } from '../store/store';
 
 const TOKEN = 'validation-test-token-0123456789';
@@ -46,7 +46,7 @@ async function startService(dir: string, stack: FakeStack, env: Record<string, s
     ...env,
   });
   if (errors.length > 0) throw new Error(errors.join('\n'));
-  const svc = await startValidationService(config, { log: silentLogger(), processMetrics: false });
+  const svc = await startLifecycle(new ValidationService(config, { log: silentLogger(), processMetrics: false }));
   return { svc, base: `http://127.0.0.1:${svc.port}`, config };
 }
 
