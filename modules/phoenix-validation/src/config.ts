@@ -1,54 +1,10 @@
 import path from 'node:path';
 import { defaultApiConfig, validateApiConfig, type ApiConfig } from './api/config';
+import { defaultCostConfig, validateCostConfig, type CostConfig } from './analyzers/costConfig';
 import { defaultCatalogPath, defaultProfilesDir } from './catalog/catalog';
+import { defaultRunnerConfig, validateRunnerConfig, type RunnerConfig } from './runner/config';
+import { defaultSourcesConfig, validateSourcesConfig, type SourcesConfig } from './sources/config';
 import { ConfigErrors, EnvReader, LOG_LEVELS, readRestApiConfig, restApiEnv, type Env, type LogLevel, type RestApiEnvNames } from '@phoenix/runtime';
-
-/** Where the stack is and how to read it. */
-export interface SourcesConfig {
-  /** Base URL of the core's observatory (:8891). */
-  coreUrl: string;
-  /** full_fidelity (:8888), experimental_topk (:8890) and active output (:8892) endpoints, each a /metrics URL. */
-  fullFidelityUrl: string;
-  experimentalTopkUrl: string;
-  activeUrl: string;
-  /** phoenix-control's observer (:9888), for the ingest rate; undefined: not read. */
-  observerUrl?: string;
-  /** Prometheus HTTP API; set: KPIs come from Prometheus instead of a direct scrape. */
-  prometheusUrl?: string;
-  prometheusSelector: string;
-  generatorsUrl: string;
-  /** phoenix-control's API (:8080), for the reasons of the transitions; undefined: not read. */
-  controlUrl?: string;
-  timeoutSeconds: number;
-}
-
-/** How a run samples and judges. Intervals are scenario seconds (wall = x time_scale) unless named wall. */
-export interface RunnerConfig {
-  sampleIntervalSeconds: number;
-  probeIntervalSeconds: number;
-  /** Floor of the wall intervals of sampling and probing. */
-  minWallIntervalSeconds: number;
-  recallTopN: number;
-  recallMinAgeSeconds: number;
-  flapWindowSeconds: number;
-  /** Share above the budget still counted as settled. */
-  settlingTolerance: number;
-  /** Scenario seconds the active output must hold within the band to count as settled. */
-  settlingHoldSeconds: number;
-  /** Least wall seconds between two load changes within a phase (the generators rate-limit their API). */
-  loadUpdateMinSeconds: number;
-  /** Stop the generators' load when a run ends. */
-  stopLoadAtEnd: boolean;
-  /** Budget assumed when the core does not report phoenix_control_target_series. */
-  fallbackTargetSeries: number;
-}
-
-export interface CostConfig {
-  currency: string;
-  pricePerSeriesMonth: number;
-  pricePerMillionSamples: number;
-  scrapeIntervalSeconds: number;
-}
 
 export interface ValidationServiceConfig {
   dataDir: string;
@@ -83,6 +39,7 @@ export const ENV: Record<string, string> = {
   profilesDir: 'PHOENIX_GENERATORS_PROFILES_DIR',
   dbPath: 'PHOENIX_VALIDATION_DB',
   reportDir: 'PHOENIX_VALIDATION_REPORT_DIR',
+  token: 'PHOENIX_API_TOKEN',
   'sources.coreUrl': 'PHOENIX_CORE_URL',
   'sources.fullFidelityUrl': 'PHOENIX_FULL_FIDELITY_URL',
   'sources.experimentalTopkUrl': 'PHOENIX_EXPERIMENTAL_TOPK_URL',
@@ -132,7 +89,10 @@ export function loadConfig(env: Env = process.env): { config: ValidationServiceC
   const dataDir = r.str('PHOENIX_DATA_DIR') ?? './data';
   const logLevel: LogLevel = r.oneOf('PHOENIX_LOG_LEVEL', LOG_LEVELS, 'info');
   const api = readRestApiConfig(r, API_ENV, defaultApiConfig);
-  const coreUrl = r.str('PHOENIX_CORE_URL') ?? 'http://127.0.0.1:8891';
+  const src = defaultSourcesConfig;
+  const run = defaultRunnerConfig;
+  const cost = defaultCostConfig;
+  const coreUrl = r.str('PHOENIX_CORE_URL') ?? src.coreUrl;
   const coreHost = hostOf(coreUrl);
   const output = (urlVar: string, portVar: string, port: number): string =>
     r.str(urlVar) ?? `http://${coreHost.includes(':') ? `[${coreHost}]` : coreHost}:${r.int(portVar, port)}/metrics`;
@@ -150,31 +110,31 @@ export function loadConfig(env: Env = process.env): { config: ValidationServiceC
       fullFidelityUrl: output('PHOENIX_FULL_FIDELITY_URL', 'PHOENIX_FULL_FIDELITY_PORT', 8888),
       experimentalTopkUrl: output('PHOENIX_EXPERIMENTAL_TOPK_URL', 'PHOENIX_EXPERIMENTAL_TOPK_PORT', 8890),
       activeUrl: output('PHOENIX_ACTIVE_URL', 'PHOENIX_ACTIVE_PORT', 8892),
-      observerUrl: r.optionalUrl('PHOENIX_OBSERVER_URL', 'http://127.0.0.1:9888'),
+      observerUrl: r.optionalUrl('PHOENIX_OBSERVER_URL', src.observerUrl!),
       prometheusUrl: r.str('PROMETHEUS_URL'),
       prometheusSelector: r.str('PHOENIX_PROMETHEUS_SELECTOR') ?? '',
-      generatorsUrl: r.str('PHOENIX_GENERATORS_URL') ?? 'http://127.0.0.1:8082',
-      controlUrl: r.optionalUrl('PHOENIX_CONTROL_URL', 'http://127.0.0.1:8080'),
-      timeoutSeconds: r.seconds('PHOENIX_VALIDATION_HTTP_TIMEOUT_SECONDS', 10),
+      generatorsUrl: r.str('PHOENIX_GENERATORS_URL') ?? src.generatorsUrl,
+      controlUrl: r.optionalUrl('PHOENIX_CONTROL_URL', src.controlUrl!),
+      timeoutSeconds: r.seconds('PHOENIX_VALIDATION_HTTP_TIMEOUT_SECONDS', src.timeoutSeconds),
     },
     runner: {
-      sampleIntervalSeconds: r.seconds('PHOENIX_VALIDATION_SAMPLE_INTERVAL_SECONDS', 5),
-      probeIntervalSeconds: r.seconds('PHOENIX_VALIDATION_PROBE_INTERVAL_SECONDS', 30),
-      minWallIntervalSeconds: r.seconds('PHOENIX_VALIDATION_MIN_WALL_INTERVAL_SECONDS', 0.25),
-      recallTopN: r.int('PHOENIX_VALIDATION_RECALL_TOP_N', 10),
-      recallMinAgeSeconds: r.seconds('PHOENIX_VALIDATION_RECALL_MIN_AGE_SECONDS', 25),
-      flapWindowSeconds: r.seconds('PHOENIX_VALIDATION_FLAP_WINDOW_SECONDS', 60),
-      settlingTolerance: r.num('PHOENIX_VALIDATION_SETTLING_TOLERANCE', 0.05),
-      settlingHoldSeconds: r.seconds('PHOENIX_VALIDATION_SETTLING_HOLD_SECONDS', 60),
-      loadUpdateMinSeconds: r.seconds('PHOENIX_VALIDATION_LOAD_UPDATE_MIN_SECONDS', 1.1),
-      stopLoadAtEnd: r.bool('PHOENIX_VALIDATION_STOP_LOAD', true),
-      fallbackTargetSeries: r.int('PHOENIX_TARGET_SERIES', 20000),
+      sampleIntervalSeconds: r.seconds('PHOENIX_VALIDATION_SAMPLE_INTERVAL_SECONDS', run.sampleIntervalSeconds),
+      probeIntervalSeconds: r.seconds('PHOENIX_VALIDATION_PROBE_INTERVAL_SECONDS', run.probeIntervalSeconds),
+      minWallIntervalSeconds: r.seconds('PHOENIX_VALIDATION_MIN_WALL_INTERVAL_SECONDS', run.minWallIntervalSeconds),
+      recallTopN: r.int('PHOENIX_VALIDATION_RECALL_TOP_N', run.recallTopN),
+      recallMinAgeSeconds: r.seconds('PHOENIX_VALIDATION_RECALL_MIN_AGE_SECONDS', run.recallMinAgeSeconds),
+      flapWindowSeconds: r.seconds('PHOENIX_VALIDATION_FLAP_WINDOW_SECONDS', run.flapWindowSeconds),
+      settlingTolerance: r.num('PHOENIX_VALIDATION_SETTLING_TOLERANCE', run.settlingTolerance),
+      settlingHoldSeconds: r.seconds('PHOENIX_VALIDATION_SETTLING_HOLD_SECONDS', run.settlingHoldSeconds),
+      loadUpdateMinSeconds: r.seconds('PHOENIX_VALIDATION_LOAD_UPDATE_MIN_SECONDS', run.loadUpdateMinSeconds),
+      stopLoadAtEnd: r.bool('PHOENIX_VALIDATION_STOP_LOAD', run.stopLoadAtEnd),
+      fallbackTargetSeries: r.int('PHOENIX_TARGET_SERIES', run.fallbackTargetSeries),
     },
     cost: {
-      currency: r.str('PHOENIX_PRICE_CURRENCY') ?? 'USD',
-      pricePerSeriesMonth: r.num('PHOENIX_PRICE_PER_SERIES_MONTH', 0.05),
-      pricePerMillionSamples: r.num('PHOENIX_PRICE_PER_MILLION_SAMPLES', 0.1),
-      scrapeIntervalSeconds: r.seconds('PHOENIX_COST_SCRAPE_INTERVAL_SECONDS', 15),
+      currency: r.str('PHOENIX_PRICE_CURRENCY') ?? cost.currency,
+      pricePerSeriesMonth: r.num('PHOENIX_PRICE_PER_SERIES_MONTH', cost.pricePerSeriesMonth),
+      pricePerMillionSamples: r.num('PHOENIX_PRICE_PER_MILLION_SAMPLES', cost.pricePerMillionSamples),
+      scrapeIntervalSeconds: r.seconds('PHOENIX_COST_SCRAPE_INTERVAL_SECONDS', cost.scrapeIntervalSeconds),
     },
     api: {
       ...api,
@@ -195,31 +155,9 @@ export function validateConfig(c: ValidationServiceConfig): string[] {
   e.nonEmpty('profilesDir', c.profilesDir);
   e.nonEmpty('dbPath', c.dbPath);
   e.nonEmpty('reportDir', c.reportDir);
-  const s = c.sources;
-  e.url('sources.coreUrl', s.coreUrl);
-  e.url('sources.fullFidelityUrl', s.fullFidelityUrl);
-  e.url('sources.experimentalTopkUrl', s.experimentalTopkUrl);
-  e.url('sources.activeUrl', s.activeUrl);
-  e.url('sources.observerUrl', s.observerUrl, true);
-  e.url('sources.prometheusUrl', s.prometheusUrl, true);
-  e.url('sources.generatorsUrl', s.generatorsUrl);
-  e.url('sources.controlUrl', s.controlUrl, true);
-  e.number('sources.timeoutSeconds', s.timeoutSeconds, { min: 0, exclusiveMin: true, max: 300 });
-  const rn = c.runner;
-  e.number('runner.sampleIntervalSeconds', rn.sampleIntervalSeconds, { min: 0, exclusiveMin: true, max: 3600 });
-  e.number('runner.probeIntervalSeconds', rn.probeIntervalSeconds, { min: 0, exclusiveMin: true, max: 86400 });
-  e.number('runner.minWallIntervalSeconds', rn.minWallIntervalSeconds, { min: 0.05, max: 60 });
-  e.number('runner.recallTopN', rn.recallTopN, { integer: true, min: 1, max: 10 });
-  e.number('runner.recallMinAgeSeconds', rn.recallMinAgeSeconds, { min: 0, max: 86400 });
-  e.number('runner.flapWindowSeconds', rn.flapWindowSeconds, { min: 0, max: 86400 });
-  e.number('runner.settlingTolerance', rn.settlingTolerance, { min: 0, max: 1 });
-  e.number('runner.settlingHoldSeconds', rn.settlingHoldSeconds, { min: 0, max: 86400 });
-  e.number('runner.loadUpdateMinSeconds', rn.loadUpdateMinSeconds, { min: 0, max: 3600 });
-  e.number('runner.fallbackTargetSeries', rn.fallbackTargetSeries, { integer: true, min: 1 });
-  e.nonEmpty('cost.currency', c.cost.currency);
-  e.number('cost.pricePerSeriesMonth', c.cost.pricePerSeriesMonth, { min: 0 });
-  e.number('cost.pricePerMillionSamples', c.cost.pricePerMillionSamples, { min: 0 });
-  e.number('cost.scrapeIntervalSeconds', c.cost.scrapeIntervalSeconds, { min: 0, exclusiveMin: true, max: 86400 });
+  e.addAll(validateSourcesConfig(c.sources));
+  e.addAll(validateRunnerConfig(c.runner));
+  e.addAll(validateCostConfig(c.cost));
   e.addAll(validateApiConfig(c.api));
   return [...new Set(e.messages)];
 }
