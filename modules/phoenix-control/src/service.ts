@@ -76,11 +76,7 @@ export class ControlService implements Lifecycle {
   }
 
   private async doStart(): Promise<void> {
-    if (this.observer) {
-      await this.observer.listen();
-      await this.observer.scrapeOnce();
-      this.observer.start();
-    }
+    await this.observer?.start();
     this.controller.init();
     this.controller.start();
     this.api = await startApi({ config: this.config.api, controller: this.controller, history: this.history, registry: this.registry, log: this.log.child({ component: 'api' }) });

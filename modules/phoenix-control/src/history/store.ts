@@ -166,6 +166,11 @@ export class HistoryStore {
     }
   }
 
+  /** False once closed. */
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
   close(): void {
     try {
       this.db.close();

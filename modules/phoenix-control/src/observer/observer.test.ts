@@ -168,10 +168,8 @@ describe('Observer', () => {
   it('serves its KPIs on /metrics and /health over HTTP', async () => {
     const [port] = await freePorts(1);
     const { obs } = observer({ coreUrl: core.url, port }, new ManualClock(Date.now()));
-    await obs.listen();
+    await obs.start(); // bound, and the first scrape done
     try {
-      obs.start();
-      await new Promise((r) => setTimeout(r, 200));
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const exp = parseExposition(text, { strict: true });
       expect(findSamples(exp, 'phoenix_observer_pipeline_series', { pipeline: 'full_fidelity' })[0].value).toBe(15000);
@@ -183,6 +181,35 @@ describe('Observer', () => {
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
     } finally {
       await obs.stop();
+    }
+  });
+
+  it('lifecycle: start binds and scrapes, the next scrape is due after the interval; stop closes the port and ends the scrapes; start after stop rejects', async () => {
+    const [port] = await freePorts(1);
+    let scrapes = 0;
+    const counting = await fakeServer(() => {
+      scrapes += 1;
+      return observatory({ full: 15000, points: 0 });
+    });
+    const { obs, clock } = observer({ coreUrl: counting.url, port, intervalSeconds: 15 }, new ManualClock(Date.now()));
+    try {
+      const first = obs.start();
+      expect(obs.start()).toBe(first);
+      await first;
+      expect(scrapes).toBe(1);
+      expect(clock.pending()).toBe(1); // the next scrape
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      await Promise.all([obs.stop(), obs.stop()]);
+      expect(clock.pending()).toBe(0);
+      await clock.advanceAsync(60_000);
+      expect(scrapes).toBe(1);
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      await expect(obs.start()).rejects.toThrow('observer is stopped; it cannot be started again');
+      const never = observer({ coreUrl: counting.url, port }).obs;
+      await never.stop(); // without start: nothing to release, nothing scraped
+      expect([never.port, scrapes]).toEqual([undefined, 1]);
+    } finally {
+      await counting.close();
     }
   });
 
