@@ -17,8 +17,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { findSamples, parseExposition, type Exposition } from '@phoenix/runtime';
 import { waitFor } from '@phoenix/testkit';
 import { startLocalStack, type LocalStack } from '@phoenix/validation';
-import type { ControlStatus, OptimizationMode } from '../src/contracts';
-import { validateControlStatus } from '../src/contracts';
+import { type ControlStatus, type OptimizationMode, validateControlStatus } from '@phoenix/contracts';
 import { readControlFile } from './helpers';
 
 const TOKEN = 'e2e-token-0123456789abcdef';

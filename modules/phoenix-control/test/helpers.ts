@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import type { KpiReading } from '../src/actuator/actuator';
 import { type Clock, systemClock, silentLogger, startLifecycle, type Logger } from '@phoenix/runtime';
 import { loadConfig, type ControlServiceConfig } from '../src/config';
-import { validateOptimizationMode, type ControlKpis, type OptimizationMode } from '../src/contracts';
+import { validateOptimizationMode, type ControlKpis, type OptimizationMode } from '@phoenix/contracts';
 import type { KpiSource } from '../src/observer/observer';
 import { ControlService } from '../src/service';
 

@@ -5,7 +5,7 @@ import { ControlClient } from './clients/control';
 import { GeneratorsClient } from './clients/generators';
 import { createLogger, LifecycleGuard, systemClock, type Clock, type HttpListener, type Lifecycle, type Logger } from '@phoenix/runtime';
 import type { ValidationServiceConfig } from './config';
-import type { ScenarioCatalog } from './contracts';
+import type { ScenarioCatalog } from '@phoenix/contracts';
 import { RunManager } from './runner/manager';
 import { DirectSource } from './sources/direct';
 import type { KpiSource } from './sources/kpis';

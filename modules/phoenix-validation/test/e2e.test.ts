@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnService, waitFor, type SpawnedService } from '@phoenix/testkit';
-import type { BenchmarkResult, BenchmarkRun, GeneratorsLoadStatus, ValidationBenchmarkList } from '../src/contracts';
+import type { BenchmarkResult, BenchmarkRun, GeneratorsLoadStatus, ValidationBenchmarkList } from '@phoenix/contracts';
 import { preservationScore } from '../src/analyzers/ratios';
 import { freePort } from '@phoenix/runtime';
 import { startLocalStack, type LocalStack } from '../src/stack/localStack';

@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePorts, runCommand, type CommandResult } from '@phoenix/runtime';
 import { spawnService } from '@phoenix/testkit';
-import type { BenchmarkResult } from '../src/contracts';
-import { validateBenchmarkResult } from '../src/contracts';
+import { type BenchmarkResult, validateBenchmarkResult } from '@phoenix/contracts';
 import { FakeStack } from './fakeStack';
 import { tmpDir, VALIDATION_CLI, VALIDATION_MAIN } from './helpers';
 

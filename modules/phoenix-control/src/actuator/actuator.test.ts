@@ -1,5 +1,5 @@
 import { ManualClock } from '@phoenix/runtime';
-import type { ControlKpis } from '../contracts';
+import type { ControlKpis } from '@phoenix/contracts';
 import { Actuator, type KpiReading } from './actuator';
 import type { Setting } from './options';
 import { defaultActuatorConfig, type ActuatorConfig } from './config';

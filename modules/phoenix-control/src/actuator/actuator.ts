@@ -1,5 +1,5 @@
 import type { Clock } from '@phoenix/runtime';
-import type { ControlKpis, Mode } from '../contracts';
+import type { ControlKpis, Mode } from '@phoenix/contracts';
 import type { ActuatorConfig } from './config';
 import { AGGRESSIVE, describeSetting, OPTIONS, optionIndex, pipelineOfMode, predict, PROFILES, sameSetting, type OptionName, type Predictions, type Setting } from './options';
 import { Pid, type PidTerms } from './pid';

@@ -1,4 +1,4 @@
-import type { ControlKpis, Mode } from '../contracts';
+import type { ControlKpis, Mode } from '@phoenix/contracts';
 
 /**
  * The options the actuator chooses from, and what each would cost: the predictions made from the KPIs

@@ -1,8 +1,7 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { installApiGuards, installApiTail, listenHttp, readLimitParam, type HttpListener, type Logger } from '@phoenix/runtime';
-import type { ControlError } from '../contracts';
-import { validateControlOverrideRequest } from '../contracts';
+import { type ControlError, validateControlOverrideRequest } from '@phoenix/contracts';
 import type { Controller } from '../controller/controller';
 import type { HistoryStore } from '../history/store';
 import type { ApiConfig } from './config';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { Setting } from '../actuator/options';
 import { ManualClock, memoryLogger, silentLogger } from '@phoenix/runtime';
-import { validateOptimizationMode, type OptimizationMode } from '../contracts';
+import { validateOptimizationMode, type OptimizationMode } from '@phoenix/contracts';
 import { ControlFileWriter, type WriteRequest } from './writer';
 
 const setting: Setting = { mode: 'balanced', profile: 'balanced', k: 20, targetSeries: 20000 };

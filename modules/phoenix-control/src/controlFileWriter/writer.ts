@@ -3,8 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { Setting } from '../actuator/options';
 import { type Clock, iso, type Logger } from '@phoenix/runtime';
-import type { ContractValidator, OptimizationMode } from '../contracts';
-import { validateOptimizationMode } from '../contracts';
+import { type ContractValidator, type OptimizationMode, validateOptimizationMode } from '@phoenix/contracts';
 import type { ControlFileWriterConfig } from './config';
 
 /** What one write says besides the setting. */

@@ -4,7 +4,7 @@ import { findSamples, parseExposition, ManualClock, memoryLogger } from '@phoeni
 import { Registry } from 'prom-client';
 import { FakeKpis, readControlFile, tmpDir } from '../../test/helpers';
 import { defaultActuatorConfig } from '../actuator/config';
-import { validateControlStatus } from '../contracts';
+import { validateControlStatus } from '@phoenix/contracts';
 import { ControlFileWriter } from '../controlFileWriter/writer';
 import { HistoryStore } from '../history/store';
 import { Controller } from './controller';

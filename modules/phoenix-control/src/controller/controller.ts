@@ -3,7 +3,7 @@ import { Actuator, type Decision, type OverrideSpec } from '../actuator/actuator
 import type { Setting } from '../actuator/options';
 import type { ActuatorConfig } from '../actuator/config';
 import { type Clock, iso, type Logger } from '@phoenix/runtime';
-import type { ControlHealth, ControlOverrideRequest, ControlStatus, Mode } from '../contracts';
+import type { ControlHealth, ControlOverrideRequest, ControlStatus, Mode } from '@phoenix/contracts';
 import type { ControlFileWriter } from '../controlFileWriter/writer';
 import type { HistoryStore, NewHistoryEntry } from '../history/store';
 import type { KpiSource } from '../observer/observer';

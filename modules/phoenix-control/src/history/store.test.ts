@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { validateControlHistory } from '../contracts';
+import { validateControlHistory } from '@phoenix/contracts';
 import { silentLogger } from '@phoenix/runtime';
 import { HistoryStore, type NewHistoryEntry } from './store';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '@phoenix/runtime';
-import type { ControlHistoryEntry } from '../contracts';
+import type { ControlHistoryEntry } from '@phoenix/contracts';
 import type { HistoryConfig } from './config';
 
 export type NewHistoryEntry = Omit<ControlHistoryEntry, 'id'>;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { freePorts } from '@phoenix/testkit';
 import { findSamples, parseExposition, ManualClock, silentLogger } from '@phoenix/runtime';
 import { Registry } from 'prom-client';
-import { validateControlStatus } from '../contracts';
+import { validateControlStatus } from '@phoenix/contracts';
 import { defaultObserverConfig, type ObserverConfig } from './config';
 import { Observer } from './observer';
 

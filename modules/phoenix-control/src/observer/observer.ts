@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { KpiReading } from '../actuator/actuator';
 import { type Clock, type HttpListener, type Lifecycle, LifecycleGuard, type Logger, listenHttp, parseExposition, type Sample, type TimerHandle } from '@phoenix/runtime';
-import type { ControlKpis, ControlPipelineValues } from '../contracts';
+import type { ControlKpis, ControlPipelineValues } from '@phoenix/contracts';
 import { optionalGauge } from '../promUtil';
 import type { ObserverConfig } from './config';
 import { buildKpis, isWanted, OBSERVATORY, type IngestMemory } from './kpis';

@@ -5,7 +5,7 @@ import { FakeStack } from '../../test/fakeStack';
 import { tmpDir } from '../../test/helpers';
 import { call, documented, seen } from '../../test/openapi';
 import { loadConfig, type ValidationServiceConfig } from '../config';
-import type { BenchmarkResult, BenchmarkRun, ValidationBenchmarkList, ValidationError, ValidationHealth } from '../contracts';
+import type { BenchmarkResult, BenchmarkRun, ValidationBenchmarkList, ValidationError, ValidationHealth } from '@phoenix/contracts';
 import { silentLogger, startLifecycle } from '@phoenix/runtime';
 import { ValidationService } from '../service';
 import { RunStore } from '../store/store';

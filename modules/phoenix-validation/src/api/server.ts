@@ -1,8 +1,7 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { installApiGuards, installApiTail, listenHttp, readLimitParam, type HttpListener, type Logger } from '@phoenix/runtime';
-import type { ValidationError, ValidationHealth } from '../contracts';
-import { validateBenchmarkRequest } from '../contracts';
+import { type ValidationError, type ValidationHealth, validateBenchmarkRequest } from '@phoenix/contracts';
 import { isRunState, RUN_STATES } from '../lifecycle/stateMachine';
 import { RunConflictError, UnknownScenarioError, type RunManager } from '../runner/manager';
 import { BusyError, UnknownRunError } from '../store/store';

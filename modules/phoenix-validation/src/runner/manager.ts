@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { BenchmarkResult, BenchmarkRun, BenchmarkRunProgress, BenchmarkRunState, ScenarioCatalog, ScenarioDefinition } from '../contracts';
+import type { BenchmarkResult, BenchmarkRun, BenchmarkRunProgress, BenchmarkRunState, ScenarioCatalog, ScenarioDefinition } from '@phoenix/contracts';
 import { summarize } from '../analyzers/analyze';
 import { findScenario } from '../catalog/catalog';
 import type { ControlClient } from '../clients/control';

@@ -7,7 +7,7 @@ import type {
   BenchmarkSample,
   LoadProfile,
   ScenarioDefinition,
-} from '../contracts';
+} from '@phoenix/contracts';
 import { analyzeRun, type ActuatorHistory } from '../analyzers/analyze';
 import { detectTransitions } from '../analyzers/control';
 import { loadProfile } from '../catalog/catalog';

@@ -1,4 +1,4 @@
-import type { BenchmarkMissedHeavyHitter, BenchmarkPipelineName, BenchmarkProbe, GeneratorsHostTruth, GeneratorsTopProcess, GeneratorsTruth } from '../contracts';
+import type { BenchmarkMissedHeavyHitter, BenchmarkPipelineName, BenchmarkProbe, GeneratorsHostTruth, GeneratorsTopProcess, GeneratorsTruth } from '@phoenix/contracts';
 import type { GeneratorsClient } from '../clients/generators';
 import { parseLabels, sleep, systemClock, type Clock } from '@phoenix/runtime';
 import { fetchText } from './http';
