@@ -1,25 +1,21 @@
 import { leafKeys } from '@phoenix/testkit';
+import { defaultActuatorConfig } from './actuator/config';
+import { defaultApiConfig } from './api/config';
 import { ENV, loadConfig, type ControlServiceConfig } from './config';
+import { defaultControllerConfig } from './controller/config';
+import { defaultHistoryConfig } from './history/config';
+import { defaultObserverConfig } from './observer/config';
 
+/** The service's defaults are its components' (their values are asserted in each component's config test). */
 const DEFAULTS: ControlServiceConfig = {
   dataDir: './data',
   logLevel: 'info',
-  observer: { coreUrl: 'http://127.0.0.1:8891', prometheusUrl: undefined, prometheusSelector: '', intervalSeconds: 15, timeoutSeconds: 5, staleAfterSeconds: 45, port: 9888, bindAddress: '127.0.0.1' },
-  controller: { intervalSeconds: 15 },
-  actuator: {
-    targetSeries: 20000,
-    headroom: 0.05,
-    hysteresis: 0.1,
-    dwellSeconds: 60,
-    intervalSeconds: 15,
-    maxKpiAgeSeconds: 45,
-    stabilityWindowSeconds: 3600,
-    pid: { kp: 0.5, ki: 0.02, kd: 2, integralMin: -0.3, integralMax: 0.5, outputMin: -0.3, outputMax: 0.6 },
-    topk: { minK: 1, maxK: 10000, initialK: 20, deadband: 0.02 },
-  },
+  observer: { ...defaultObserverConfig, prometheusUrl: undefined },
+  controller: defaultControllerConfig,
+  actuator: defaultActuatorConfig,
   controlFile: { path: 'data/optimization_mode.yaml' },
-  history: { path: 'data/control_history.sqlite', maxRows: 100000 },
-  api: { port: 8080, bindAddress: '127.0.0.1', token: undefined, allowInsecure: false, bodyLimitBytes: 16384, rateLimitPerMinute: 30, historyDefaultLimit: 100, historyMaxLimit: 1000 },
+  history: { path: 'data/control_history.sqlite', maxRows: defaultHistoryConfig.maxRows },
+  api: { ...defaultApiConfig, token: undefined },
 };
 
 /** For every config key: an environment with a bad value for it, and the exact messages. */

@@ -1,7 +1,12 @@
 import { leafKeys } from '@phoenix/testkit';
 import { defaultCatalogPath, defaultProfilesDir } from './catalog/catalog';
+import { defaultCostConfig } from './analyzers/costConfig';
+import { defaultApiConfig } from './api/config';
 import { ENV, loadConfig, type ValidationServiceConfig } from './config';
+import { defaultRunnerConfig } from './runner/config';
+import { defaultSourcesConfig } from './sources/config';
 
+/** The service's defaults: its components' (their values are asserted in each component's config test) and its paths. */
 const DEFAULTS: ValidationServiceConfig = {
   dataDir: './data',
   logLevel: 'info',
@@ -11,33 +16,10 @@ const DEFAULTS: ValidationServiceConfig = {
   dbPath: 'data/validation.sqlite',
   reportDir: 'data/reports',
   token: undefined,
-  sources: {
-    coreUrl: 'http://127.0.0.1:8891',
-    fullFidelityUrl: 'http://127.0.0.1:8888/metrics',
-    experimentalTopkUrl: 'http://127.0.0.1:8890/metrics',
-    activeUrl: 'http://127.0.0.1:8892/metrics',
-    observerUrl: 'http://127.0.0.1:9888',
-    prometheusUrl: undefined,
-    prometheusSelector: '',
-    generatorsUrl: 'http://127.0.0.1:8082',
-    controlUrl: 'http://127.0.0.1:8080',
-    timeoutSeconds: 10,
-  },
-  runner: {
-    sampleIntervalSeconds: 5,
-    probeIntervalSeconds: 30,
-    minWallIntervalSeconds: 0.25,
-    recallTopN: 10,
-    recallMinAgeSeconds: 25,
-    flapWindowSeconds: 60,
-    settlingTolerance: 0.05,
-    settlingHoldSeconds: 60,
-    loadUpdateMinSeconds: 1.1,
-    stopLoadAtEnd: true,
-    fallbackTargetSeries: 20000,
-  },
-  cost: { currency: 'USD', pricePerSeriesMonth: 0.05, pricePerMillionSamples: 0.1, scrapeIntervalSeconds: 15 },
-  api: { port: 8083, bindAddress: '127.0.0.1', token: undefined, allowInsecure: false, bodyLimitBytes: 16384, rateLimitPerMinute: 30, listDefaultLimit: 50, listMaxLimit: 1000 },
+  sources: { ...defaultSourcesConfig, prometheusUrl: undefined },
+  runner: defaultRunnerConfig,
+  cost: defaultCostConfig,
+  api: { ...defaultApiConfig, token: undefined },
 };
 
 const TOKEN_SHORT = 'api.token (PHOENIX_API_TOKEN): must be at least 16 characters when set';

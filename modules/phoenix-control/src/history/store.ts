@@ -166,11 +166,6 @@ export class HistoryStore {
     }
   }
 
-  /** False once closed. */
-  get isOpen(): boolean {
-    return this.db.open;
-  }
-
   close(): void {
     try {
       this.db.close();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '@phoenix/testkit';
 import { FakeStack } from '../../test/fakeStack';
-import { tmpDir } from '../../test/helpers';
+import { catalogYaml, quickSpikeScenario, tmpDir } from '../../test/helpers';
 import { call, documented, seen } from '../../test/openapi';
 import { loadConfig, type ValidationServiceConfig } from '../config';
 import type { BenchmarkResult, BenchmarkRun, ValidationBenchmarkList, ValidationError, ValidationHealth } from '@phoenix/contracts';
@@ -12,25 +12,10 @@ import { RunStore } from '../store/store';
 
 const TOKEN = 'validation-test-token-0123456789';
 
-const CATALOG = `version: 1
-scenarios:
-  - name: quick_spike
-    description: the spike profile, observed for 120 scenario seconds
-    profile: spike
-    duration_seconds: 120
-    reference_target_series: 8000
-    slo:
-      peak_modes: [aggressive]
-      min_totals_preservation: 1
-      min_heavy_hitter_recall: 1
-      max_transitions: 4
-  - name: long_steady
-    description: the steady profile for 10 minutes (cancelled by the tests)
-    profile: steady
-    duration_seconds: 600
-    slo:
-      max_transitions: 0
-`;
+const CATALOG = catalogYaml(
+  quickSpikeScenario(['min_heavy_hitter_recall: 1', 'max_transitions: 4']),
+  ['  - name: long_steady', '    description: the steady profile for 10 minutes (cancelled by the tests)', '    profile: steady', '    duration_seconds: 600', '    slo:', '      max_transitions: 0'].join('\n'),
+);
 
 async function startService(dir: string, stack: FakeStack, env: Record<string, string> = {}): Promise<{ svc: ValidationService; base: string; config: ValidationServiceConfig }> {
   fs.writeFileSync(path.join(dir, 'catalog.yaml'), CATALOG);

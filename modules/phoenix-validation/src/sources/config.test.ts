@@ -15,7 +15,18 @@ const BAD: Array<[string, Partial<SourcesConfig>, string[]]> = [
 ];
 
 describe('validateSourcesConfig', () => {
-  it('the defaults are valid; the optional readers may be off', () => {
+  it('the defaults are valid: the stack on its loopback ports, read directly; the optional readers may be off', () => {
+    expect(defaultSourcesConfig).toEqual({
+      coreUrl: 'http://127.0.0.1:8891',
+      fullFidelityUrl: 'http://127.0.0.1:8888/metrics',
+      experimentalTopkUrl: 'http://127.0.0.1:8890/metrics',
+      activeUrl: 'http://127.0.0.1:8892/metrics',
+      observerUrl: 'http://127.0.0.1:9888',
+      prometheusSelector: '',
+      generatorsUrl: 'http://127.0.0.1:8082',
+      controlUrl: 'http://127.0.0.1:8080',
+      timeoutSeconds: 10,
+    });
     expect(validateSourcesConfig(defaultSourcesConfig)).toEqual([]);
     expect(validateSourcesConfig({ ...defaultSourcesConfig, observerUrl: undefined, controlUrl: undefined, prometheusUrl: undefined })).toEqual([]);
   });

@@ -282,11 +282,6 @@ export class RunStore {
     return row ? (JSON.parse(row.body) as BenchmarkResult) : undefined;
   }
 
-  /** False once closed. */
-  get isOpen(): boolean {
-    return this.db.open;
-  }
-
   close(): void {
     try {
       this.db.close();
