@@ -10,15 +10,16 @@
  *   environment (a variable set in the shell wins). Every port and path can be changed that way (README).
  * - Start: in dependency order, each service waited for on its health endpoint; the endpoints are printed
  *   once a service is healthy, then `[phoenix] ready: ...`.
- * - A crashed child is restarted with exponential backoff (0.5 s doubling up to 30 s; reset after 30 s of life).
+ * - Each service runs under the runtime's ChildSupervisor (@phoenix/runtime, built): a crashed child is
+ *   restarted with exponential backoff (0.5 s doubling up to 30 s; reset after 30 s of life).
  * - Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every child, SIGKILL after PHOENIX_STOP_TIMEOUT_SECONDS (10);
  *   a second Ctrl-C kills at once. The services write their files atomically (control file: temp + rename;
- *   SQLite: WAL), so a stop never leaves a half-written file. Each child also watches an IPC channel to this
- *   supervisor (scripts/lib/exit-with-parent.js) and stops by itself if the supervisor dies: no orphans.
+ *   SQLite: WAL), so a stop never leaves a half-written file. Each child has an IPC channel to this
+ *   supervisor; the service main (runService) stops the service when it closes: no orphans if the
+ *   supervisor dies.
  *
  * Exit codes: 0 after a clean stop, 1 when a child had to be killed, 2 for a configuration error.
  */
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -28,6 +29,15 @@ const fail = (msg) => {
   console.error(`[phoenix] ${msg}`);
   process.exit(2);
 };
+
+/** The runtime's ChildSupervisor (its build output: `npm start` builds first). */
+function loadRuntime() {
+  try {
+    return require('@phoenix/runtime');
+  } catch (err) {
+    return fail(`@phoenix/runtime is not built (${err.message.split('\n')[0]}): run npm run build first`);
+  }
+}
 
 // --- settings: environments/<name>.env under the shell's environment --------------------------------------
 
@@ -160,14 +170,12 @@ if (services.length === 0) fail('nothing to run: build first (npm run build)');
 
 // --- supervision -------------------------------------------------------------------------------------------
 
+const { ChildSupervisor } = loadRuntime();
 const stopTimeoutMs = Math.max(1, Number(env.PHOENIX_STOP_TIMEOUT_SECONDS || 10)) * 1000;
 const healthTimeoutMs = Math.max(1, Number(env.PHOENIX_START_TIMEOUT_SECONDS || 60)) * 1000;
-const preload = path.join(__dirname, 'lib', 'exit-with-parent.js');
-/** name -> { child, startedAt } of the running children. */
-const running = new Map();
-const restartTimers = new Set();
+/** The supervisors of the services started so far, in start order. */
+const started = [];
 let stopping = false;
-let killedAny = false;
 
 function childEnv(svc) {
   const e = { ...env, ...(svc.env || {}) };
@@ -175,107 +183,71 @@ function childEnv(svc) {
   return e;
 }
 
-async function healthy(urls) {
-  for (const u of urls) {
-    const res = await fetch(u, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-    if (!res) return false;
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.status !== 200) return false;
-  }
-  return true;
-}
-
-/** Resolves true once every health URL answers 200, false on timeout, stop, or if the child exits. */
-async function waitHealthy(svc, child) {
-  const deadline = Date.now() + healthTimeoutMs;
-  while (!stopping && Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) return false;
-    if (await healthy(svc.health)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
-
-function start(svc, attempt = 0) {
-  const child = spawn(process.execPath, [...(svc.nodeArgs ? svc.nodeArgs() : []), '--require', preload, path.join(root, svc.script)], {
+function supervise(svc) {
+  const sup = new ChildSupervisor({
+    name: svc.name,
+    command: process.execPath,
+    args: [...(svc.nodeArgs ? svc.nodeArgs() : []), path.join(root, svc.script)],
     cwd: root,
     env: childEnv(svc),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    inheritEnv: false,
+    ipc: true,
+    ready: { url: svc.health, timeoutMs: healthTimeoutMs },
+    restart: true,
+    stopGraceMs: stopTimeoutMs,
+    onLine: (line, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${line}\n`),
+    onSpawn: (pid, run) => {
+      log(`${svc.name} started (pid ${pid})`);
+      if (run > 1) sup.waitUntilReady().then(() => !stopping && log(`${svc.name} healthy again`), () => undefined);
+    },
+    onExit: (exit, restartInMs) => {
+      const how = exit.error ?? String(exit.code ?? exit.signal);
+      if (restartInMs !== undefined) log(`${svc.name} exited (${how}); restarting in ${restartInMs} ms`);
+      else if (exit.killed && stopping) log(`${svc.name} still running after ${stopTimeoutMs} ms: killed`);
+      else log(`${svc.name} stopped (${how})`);
+    },
   });
-  const startedAt = Date.now();
-  running.set(svc.name, { child, startedAt });
-  log(`${svc.name} started (pid ${child.pid})`);
-  child.on('error', (err) => log(`${svc.name}: ${err.message}`));
-  child.on('exit', (code, signal) => {
-    if (running.get(svc.name)?.child === child) running.delete(svc.name);
-    if (stopping) {
-      log(`${svc.name} stopped (${code ?? signal})`);
-      return;
-    }
-    const next = Date.now() - startedAt > 30_000 ? 0 : attempt + 1;
-    const delay = Math.min(30_000, 500 * 2 ** Math.min(Math.max(next - 1, 0), 6));
-    log(`${svc.name} exited (${code ?? signal}); restarting in ${delay} ms`);
-    const timer = setTimeout(() => {
-      restartTimers.delete(timer);
-      if (stopping) return;
-      const again = start(svc, next);
-      void waitHealthy(svc, again).then((ok) => ok && !stopping && log(`${svc.name} healthy again`));
-    }, delay);
-    restartTimers.add(timer);
-  });
-  return child;
+  started.push(sup);
+  return sup;
+}
+
+function running() {
+  return started.filter((s) => s.pid !== undefined).map((s) => s.name);
 }
 
 function stop(signal) {
   if (stopping) {
     // a second Ctrl-C: do not wait any longer
-    log(`${signal} again: killing ${[...running.keys()].join(', ') || 'nothing'}`);
-    killedAny = killedAny || running.size > 0;
-    for (const { child } of running.values()) child.kill('SIGKILL');
+    log(`${signal} again: killing ${running().join(', ') || 'nothing'}`);
+    for (const s of started) s.kill();
     return;
   }
   stopping = true;
-  for (const t of restartTimers) clearTimeout(t);
-  restartTimers.clear();
-  log(`${signal}: stopping ${[...running.keys()].reverse().join(', ') || 'nothing'}`);
+  log(`${signal}: stopping ${running().reverse().join(', ') || 'nothing'}`);
   // dependants first; they all get the signal at once and each shuts down on its own
-  for (const { child } of [...running.values()].reverse()) child.kill('SIGTERM');
-  const deadline = setTimeout(() => {
-    if (running.size > 0) {
-      log(`still running after ${stopTimeoutMs} ms: killing ${[...running.keys()].join(', ')}`);
-      killedAny = true;
-    }
-    for (const { child } of running.values()) child.kill('SIGKILL');
-  }, stopTimeoutMs);
-  const check = setInterval(() => {
-    if (running.size === 0) {
-      clearInterval(check);
-      clearTimeout(deadline);
-      log(killedAny ? 'stopped (some services had to be killed)' : 'stopped');
-      process.exit(killedAny ? 1 : 0);
-    }
-  }, 50);
+  Promise.all([...started].reverse().map((s) => s.stop(signal))).then(() => {
+    const killed = started.some((s) => s.lastExit && s.lastExit.killed);
+    log(killed ? 'stopped (some services had to be killed)' : 'stopped');
+    process.exit(killed ? 1 : 0);
+  });
 }
 
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGHUP', () => stop('SIGHUP'));
-// last resort (an exception in this script): never leave children behind
-process.on('exit', () => {
-  for (const { child } of running.values()) child.kill('SIGKILL');
-});
 
 async function main() {
   log(`environment ${envName} (${path.relative(root, envFile)}); data directory ${dataDir}; control file ${env.PHOENIX_CONTROL_FILE}`);
   const up = [];
   for (const svc of services) {
     if (stopping) return;
-    const child = start(svc);
-    if (await waitHealthy(svc, child)) {
+    try {
+      await supervise(svc).start();
       up.push(svc.name);
       log(`${svc.name} healthy`);
       for (const e of svc.endpoints) log(`  ${svc.name.padEnd(20)} ${e}`);
-    } else if (!stopping) {
+    } catch (err) {
+      if (stopping) return;
       log(`${svc.name} did not become healthy within ${healthTimeoutMs} ms (${svc.health.join(', ')}); continuing, it is supervised`);
     }
   }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { defaultActuatorConfig, validateActuatorConfig, type ActuatorConfig } from './actuator/config';
 import { defaultApiConfig, validateApiConfig, type ApiConfig } from './api/config';
-import { validateControlFileWriterConfig, type ControlFileWriterConfig } from './controlFileWriter/writer';
-import { defaultControllerConfig, validateControllerConfig, type ControllerConfig } from './controller/controller';
-import { defaultHistoryConfig, validateHistoryConfig, type HistoryConfig } from './history/store';
-import { EnvReader, isLogLevel, type Env, type LogLevel } from '@phoenix/runtime';
+import { validateControlFileWriterConfig, type ControlFileWriterConfig } from './controlFileWriter/config';
+import { defaultControllerConfig, validateControllerConfig, type ControllerConfig } from './controller/config';
+import { defaultHistoryConfig, validateHistoryConfig, type HistoryConfig } from './history/config';
+import { EnvReader, LOG_LEVELS, readRestApiConfig, restApiEnv, withEnvNames, type Env, type LogLevel, type RestApiEnvNames } from '@phoenix/runtime';
 import { defaultObserverConfig, validateObserverConfig, type ObserverConfig } from './observer/config';
 
 /** Everything phoenix-control needs, one section per component. */
@@ -18,6 +18,13 @@ export interface ControlServiceConfig {
   history: HistoryConfig;
   api: ApiConfig;
 }
+
+/** The variables of the control API's own REST settings (the shared ones: PHOENIX_BIND_ADDRESS, PHOENIX_API_TOKEN, PHOENIX_ALLOW_INSECURE). */
+export const API_ENV: RestApiEnvNames = {
+  port: 'PHOENIX_CONTROL_API_PORT',
+  bodyLimitBytes: 'PHOENIX_CONTROL_API_BODY_LIMIT_BYTES',
+  rateLimitPerMinute: 'PHOENIX_CONTROL_API_RATE_LIMIT_PER_MINUTE',
+};
 
 /** Config key -> the environment variable that sets it (for error messages and the README). */
 export const ENV: Record<string, string> = {
@@ -53,28 +60,26 @@ export const ENV: Record<string, string> = {
   'controlFile.path': 'PHOENIX_CONTROL_FILE',
   'history.path': 'PHOENIX_CONTROL_HISTORY_DB',
   'history.maxRows': 'PHOENIX_CONTROL_HISTORY_MAX_ROWS',
-  'api.port': 'PHOENIX_CONTROL_API_PORT',
-  'api.bindAddress': 'PHOENIX_BIND_ADDRESS',
-  'api.token': 'PHOENIX_API_TOKEN',
-  'api.allowInsecure': 'PHOENIX_ALLOW_INSECURE',
-  'api.bodyLimitBytes': 'PHOENIX_CONTROL_API_BODY_LIMIT_BYTES',
-  'api.rateLimitPerMinute': 'PHOENIX_CONTROL_API_RATE_LIMIT_PER_MINUTE',
+  ...restApiEnv('api', API_ENV),
   'api.historyDefaultLimit': 'PHOENIX_CONTROL_HISTORY_DEFAULT_LIMIT',
   'api.historyMaxLimit': 'PHOENIX_CONTROL_HISTORY_MAX_LIMIT',
 };
 
-/** Reads the environment (names in ENV and the README); `errors` name the variable or the config key. */
+/**
+ * Reads the environment (names in ENV and the README) with the runtime's one parser per kind (durations accept
+ * `30`, `500ms`, `2m`; sizes `16384`, `16KiB`; booleans 1/0, true/false, yes/no, on/off); `errors` name the
+ * variable (a value that does not parse) or the config key and its variable (a value out of range).
+ */
 export function loadConfig(env: Env = process.env): { config: ControlServiceConfig; errors: string[] } {
   const r = new EnvReader(env);
   const dataDir = r.str('PHOENIX_DATA_DIR') ?? './data';
-  const logLevelRaw = r.str('PHOENIX_LOG_LEVEL') ?? 'info';
-  const logLevel: LogLevel = isLogLevel(logLevelRaw) ? logLevelRaw : 'info';
-  if (!isLogLevel(logLevelRaw)) r.errors.push(`PHOENIX_LOG_LEVEL: must be debug, info, warn or error (got ${JSON.stringify(logLevelRaw)})`);
-  const bind = r.str('PHOENIX_BIND_ADDRESS') ?? defaultApiConfig.bindAddress;
-  const observerInterval = r.num('PHOENIX_OBSERVER_INTERVAL_SECONDS', defaultObserverConfig.intervalSeconds);
-  const staleAfter = r.num('PHOENIX_OBSERVER_STALE_AFTER_SECONDS', Math.max(3 * observerInterval, 1));
-  const controlInterval = r.num('PHOENIX_CONTROL_INTERVAL_SECONDS', defaultControllerConfig.intervalSeconds);
+  const logLevel = r.oneOf('PHOENIX_LOG_LEVEL', LOG_LEVELS, 'info');
+  const api = readRestApiConfig(r, API_ENV, defaultApiConfig);
+  const observerInterval = r.seconds('PHOENIX_OBSERVER_INTERVAL_SECONDS', defaultObserverConfig.intervalSeconds);
+  const staleAfter = r.seconds('PHOENIX_OBSERVER_STALE_AFTER_SECONDS', Math.max(3 * observerInterval, 1));
+  const controlInterval = r.seconds('PHOENIX_CONTROL_INTERVAL_SECONDS', defaultControllerConfig.intervalSeconds);
   const pid = defaultActuatorConfig.pid;
+  const topk = defaultActuatorConfig.topk;
   const config: ControlServiceConfig = {
     dataDir,
     logLevel,
@@ -83,20 +88,20 @@ export function loadConfig(env: Env = process.env): { config: ControlServiceConf
       prometheusUrl: r.str('PROMETHEUS_URL'),
       prometheusSelector: r.str('PHOENIX_PROMETHEUS_SELECTOR') ?? '',
       intervalSeconds: observerInterval,
-      timeoutSeconds: r.num('PHOENIX_OBSERVER_TIMEOUT_SECONDS', Math.min(defaultObserverConfig.timeoutSeconds, Math.max(observerInterval, 0.5))),
+      timeoutSeconds: r.seconds('PHOENIX_OBSERVER_TIMEOUT_SECONDS', Math.min(defaultObserverConfig.timeoutSeconds, Math.max(observerInterval, 0.5))),
       staleAfterSeconds: staleAfter,
-      port: r.num('PHOENIX_OBSERVER_PORT', defaultObserverConfig.port),
-      bindAddress: bind,
+      port: r.int('PHOENIX_OBSERVER_PORT', defaultObserverConfig.port),
+      bindAddress: api.bindAddress,
     },
     controller: { intervalSeconds: controlInterval },
     actuator: {
-      targetSeries: r.num('PHOENIX_TARGET_SERIES', defaultActuatorConfig.targetSeries),
+      targetSeries: r.int('PHOENIX_TARGET_SERIES', defaultActuatorConfig.targetSeries),
       headroom: r.num('PHOENIX_CONTROL_HEADROOM', defaultActuatorConfig.headroom),
       hysteresis: r.num('PHOENIX_CONTROL_HYSTERESIS', defaultActuatorConfig.hysteresis),
-      dwellSeconds: r.num('PHOENIX_CONTROL_DWELL_SECONDS', defaultActuatorConfig.dwellSeconds),
+      dwellSeconds: r.seconds('PHOENIX_CONTROL_DWELL_SECONDS', defaultActuatorConfig.dwellSeconds),
       intervalSeconds: controlInterval,
-      maxKpiAgeSeconds: r.num('PHOENIX_CONTROL_MAX_KPI_AGE_SECONDS', staleAfter),
-      stabilityWindowSeconds: r.num('PHOENIX_CONTROL_STABILITY_WINDOW_SECONDS', defaultActuatorConfig.stabilityWindowSeconds),
+      maxKpiAgeSeconds: r.seconds('PHOENIX_CONTROL_MAX_KPI_AGE_SECONDS', staleAfter),
+      stabilityWindowSeconds: r.seconds('PHOENIX_CONTROL_STABILITY_WINDOW_SECONDS', defaultActuatorConfig.stabilityWindowSeconds),
       pid: {
         kp: r.num('PHOENIX_PID_KP', pid.kp),
         ki: r.num('PHOENIX_PID_KI', pid.ki),
@@ -107,26 +112,21 @@ export function loadConfig(env: Env = process.env): { config: ControlServiceConf
         outputMax: r.num('PHOENIX_PID_OUTPUT_MAX', pid.outputMax),
       },
       topk: {
-        minK: r.num('PHOENIX_TOPK_MIN_K', defaultActuatorConfig.topk.minK),
-        maxK: r.num('PHOENIX_TOPK_MAX_K', defaultActuatorConfig.topk.maxK),
-        initialK: r.num('PHOENIX_TOPK_INITIAL_K', defaultActuatorConfig.topk.initialK),
-        deadband: r.num('PHOENIX_TOPK_K_DEADBAND', defaultActuatorConfig.topk.deadband),
+        minK: r.int('PHOENIX_TOPK_MIN_K', topk.minK),
+        maxK: r.int('PHOENIX_TOPK_MAX_K', topk.maxK),
+        initialK: r.int('PHOENIX_TOPK_INITIAL_K', topk.initialK),
+        deadband: r.num('PHOENIX_TOPK_K_DEADBAND', topk.deadband),
       },
     },
     controlFile: { path: r.str('PHOENIX_CONTROL_FILE') ?? path.join(dataDir, 'optimization_mode.yaml') },
     history: {
       path: r.str('PHOENIX_CONTROL_HISTORY_DB') ?? path.join(dataDir, 'control_history.sqlite'),
-      maxRows: r.num('PHOENIX_CONTROL_HISTORY_MAX_ROWS', defaultHistoryConfig.maxRows),
+      maxRows: r.int('PHOENIX_CONTROL_HISTORY_MAX_ROWS', defaultHistoryConfig.maxRows),
     },
     api: {
-      port: r.num('PHOENIX_CONTROL_API_PORT', defaultApiConfig.port),
-      bindAddress: bind,
-      token: r.str('PHOENIX_API_TOKEN'),
-      allowInsecure: r.bool('PHOENIX_ALLOW_INSECURE', defaultApiConfig.allowInsecure),
-      bodyLimitBytes: r.num('PHOENIX_CONTROL_API_BODY_LIMIT_BYTES', defaultApiConfig.bodyLimitBytes),
-      rateLimitPerMinute: r.num('PHOENIX_CONTROL_API_RATE_LIMIT_PER_MINUTE', defaultApiConfig.rateLimitPerMinute),
-      historyDefaultLimit: r.num('PHOENIX_CONTROL_HISTORY_DEFAULT_LIMIT', defaultApiConfig.historyDefaultLimit),
-      historyMaxLimit: r.num('PHOENIX_CONTROL_HISTORY_MAX_LIMIT', defaultApiConfig.historyMaxLimit),
+      ...api,
+      historyDefaultLimit: r.int('PHOENIX_CONTROL_HISTORY_DEFAULT_LIMIT', defaultApiConfig.historyDefaultLimit),
+      historyMaxLimit: r.int('PHOENIX_CONTROL_HISTORY_MAX_LIMIT', defaultApiConfig.historyMaxLimit),
     },
   };
   if (r.errors.length > 0) return { config, errors: r.errors };
@@ -144,9 +144,5 @@ export function validateConfig(c: ControlServiceConfig): string[] {
     ...validateApiConfig(c.api),
   ];
   if (c.observer.port !== 0 && c.observer.port === c.api.port) messages.push(`observer.port: must differ from api.port (${c.api.port})`);
-  return [...new Set(messages)].map((m) => {
-    const key = m.slice(0, m.indexOf(':'));
-    const env = ENV[key];
-    return env ? `${key} (${env})${m.slice(key.length)}` : m;
-  });
+  return withEnvNames(messages, ENV);
 }

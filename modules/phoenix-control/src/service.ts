@@ -76,11 +76,7 @@ export class ControlService implements Lifecycle {
   }
 
   private async doStart(): Promise<void> {
-    if (this.observer) {
-      await this.observer.listen();
-      await this.observer.scrapeOnce();
-      this.observer.start();
-    }
+    await this.observer?.start();
     this.controller.init();
     this.controller.start();
     this.api = await startApi({ config: this.config.api, controller: this.controller, history: this.history, registry: this.registry, log: this.log.child({ component: 'api' }) });
@@ -91,16 +87,4 @@ export class ControlService implements Lifecycle {
     await Promise.all([this.api?.stop(), this.observer?.stop()]);
     this.history.close();
   }
-}
-
-/** Creates and starts the service (tests and main). */
-export async function startControlService(config: ControlServiceConfig, deps: ControlServiceDeps = {}): Promise<ControlService> {
-  const s = new ControlService(config, deps);
-  try {
-    await s.start();
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
-  return s;
 }

@@ -4,22 +4,22 @@
  * rewrite the control file, the core switch its active output, and :8892 fall under the budget; an override
  * through the API pins a mode, shows in /api/v1/status and expires by itself.
  *
- * Needs the built core (modules/phoenix-core/dist/main.js, with its pipelines) and the built control module
- * (modules/phoenix-control/dist/main.js): `npx tsc -b` at the root builds both.
+ * The two processes are started by phoenix-validation's local stack (the one launcher of a local stack) at
+ * time scale 0.1: control and observer every 0.5 s, the PID gains scaled to that interval; the dwell is
+ * shortened to 2 s and the core ranks top-k every 0.5 s for this test.
+ *
+ * Needs the built core, control and validation modules (`npx tsc -b` at the root builds them).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { findSamples, freePorts, parsePrometheusText, spawnService, waitFor, type SpawnedService } from '@phoenix/testkit';
-import type { ControlStatus, OptimizationMode } from '../src/contracts';
-import { validateControlStatus } from '../src/contracts';
-import { readControlFile, tmpDir } from './helpers';
+import { findSamples, parseExposition, type Exposition } from '@phoenix/runtime';
+import { waitFor } from '@phoenix/testkit';
+import { startLocalStack, type LocalStack } from '@phoenix/validation';
+import { type ControlStatus, type OptimizationMode, validateControlStatus } from '@phoenix/contracts';
+import { readControlFile } from './helpers';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const CORE_MAIN = path.join(ROOT, 'modules/phoenix-core/dist/main.js');
-const CONTROL_MAIN = path.join(ROOT, 'modules/phoenix-control/dist/main.js');
 const TOKEN = 'e2e-token-0123456789abcdef';
 const BUDGET = 400;
 const HOSTS = 4;
@@ -80,16 +80,15 @@ async function text(url: string): Promise<string> {
 
 /** Series (sample lines) an endpoint exposes. */
 async function seriesAt(url: string): Promise<number> {
-  return parsePrometheusText(await text(url)).samples.length;
+  return parseExposition(await text(url), { strict: true }).samples.length;
 }
 
 describe('phoenix-core + phoenix-control end to end', () => {
-  let core: SpawnedService | undefined;
-  let control: SpawnedService | undefined;
+  let stack: LocalStack | undefined;
   let load: SdkLoad | undefined;
   let controlFile = '';
   const seenFiles: OptimizationMode[] = [];
-  let ports: Record<string, number> = {};
+  let ports = {} as LocalStack['ports'];
 
   /** Every control file the test sees is validated against the schema. */
   const observeFile = (): OptimizationMode | undefined => {
@@ -99,92 +98,38 @@ describe('phoenix-core + phoenix-control end to end', () => {
     return doc;
   };
   const status = async (): Promise<ControlStatus> => {
-    const body = (await (await fetch(`http://127.0.0.1:${ports.api}/api/v1/status`)).json()) as unknown;
+    const body = (await (await fetch(`http://127.0.0.1:${ports.controlApi}/api/v1/status`)).json()) as unknown;
     const v = validateControlStatus(body);
     if (!v.ok) throw new Error(`status does not match the contract: ${v.errors.join('; ')}`);
     return v.value;
   };
-  const observatory = async (): Promise<ReturnType<typeof parsePrometheusText>> =>
-    parsePrometheusText(await text(`http://127.0.0.1:${ports.observatory}/metrics`));
+  const observatory = async (): Promise<Exposition> => parseExposition(await text(`http://127.0.0.1:${ports.observatory}/metrics`), { strict: true });
 
   beforeAll(async () => {
-    expect(fs.existsSync(CORE_MAIN)).toBe(true); // build the core first (npx tsc -b)
-    expect(fs.existsSync(CONTROL_MAIN)).toBe(true); // build phoenix-control first (npx tsc -b)
-    const p = await freePorts(10);
-    ports = {
-      grpc: p[0],
-      http: p[1],
-      full: p[2],
-      optimized: p[3],
-      topk: p[4],
-      observatory: p[5],
-      active: p[6],
-      health: p[7],
-      api: p[8],
-      observer: p[9],
-    };
-    const dataDir = tmpDir('phoenix-e2e-');
-    controlFile = path.join(dataDir, 'optimization_mode.yaml');
-    core = await spawnService(
-      CORE_MAIN,
-      {
-        PHOENIX_OTLP_GRPC_PORT: String(ports.grpc),
-        PHOENIX_OTLP_HTTP_PORT: String(ports.http),
-        PHOENIX_FULL_FIDELITY_PORT: String(ports.full),
-        PHOENIX_OPTIMIZED_PORT: String(ports.optimized),
-        PHOENIX_EXPERIMENTAL_TOPK_PORT: String(ports.topk),
-        PHOENIX_OBSERVATORY_PORT: String(ports.observatory),
-        PHOENIX_ACTIVE_PORT: String(ports.active),
-        PHOENIX_HEALTH_PORT: String(ports.health),
-        PHOENIX_CONTROL_FILE: controlFile,
-        PHOENIX_DATA_DIR: dataDir,
-        PHOENIX_TARGET_SERIES: String(BUDGET),
-        PHOENIX_TOPK_RANK_INTERVAL_SECONDS: '0.5',
-        PHOENIX_BIND_ADDRESS: '127.0.0.1',
-      },
-      { healthUrl: `http://127.0.0.1:${ports.health}/health`, timeoutMs: 30_000 },
-    );
-    control = await spawnService(
-      CONTROL_MAIN,
-      {
-        PHOENIX_CORE_URL: `http://127.0.0.1:${ports.observatory}`,
-        PHOENIX_CONTROL_API_PORT: String(ports.api),
-        PHOENIX_OBSERVER_PORT: String(ports.observer),
-        PHOENIX_BIND_ADDRESS: '127.0.0.1',
-        PHOENIX_CONTROL_FILE: controlFile,
-        PHOENIX_DATA_DIR: dataDir,
-        PHOENIX_TARGET_SERIES: String(BUDGET),
-        PHOENIX_API_TOKEN: TOKEN,
-        PHOENIX_OBSERVER_INTERVAL_SECONDS: '0.5',
-        PHOENIX_CONTROL_INTERVAL_SECONDS: '0.5',
-        PHOENIX_CONTROL_DWELL_SECONDS: '2',
-        // The loop runs 30x faster than the 15 s default: the per-second gains are scaled to match.
-        PHOENIX_PID_KI: '0.6',
-        PHOENIX_PID_KD: '0.07',
-      },
-      { healthUrl: `http://127.0.0.1:${ports.api}/health`, timeoutMs: 30_000 },
-    );
+    stack = await startLocalStack({
+      timeScale: 0.1,
+      budget: BUDGET,
+      token: TOKEN,
+      services: ['phoenix-core', 'phoenix-control'],
+      env: { 'phoenix-core': { PHOENIX_TOPK_RANK_INTERVAL_SECONDS: '0.5' }, 'phoenix-control': { PHOENIX_CONTROL_DWELL_SECONDS: '2' } },
+    });
+    ports = stack.ports;
+    controlFile = stack.controlFile;
     load = new SdkLoad(ports.grpc);
   });
 
   afterAll(async () => {
     await load?.shutdown();
-    const outputs: string[] = [];
-    for (const [name, svc] of [
-      ['control', control],
-      ['core', core],
-    ] as const) {
-      if (!svc) continue;
-      const code = await svc.stop();
-      if (code !== 0) outputs.push(`${name} exited with ${String(code)}:\n${svc.output().slice(-5000)}`);
-    }
-    if (outputs.length > 0) throw new Error(outputs.join('\n'));
+    if (!stack) return;
+    const codes = await stack.stop();
+    fs.rmSync(stack.dataDir, { recursive: true, force: true });
+    if (codes['phoenix-control'] !== 0 || codes['phoenix-core'] !== 0) throw new Error(`exit codes ${JSON.stringify(codes)}:\n${stack.output()}`);
   });
 
   const diagnostics = async (): Promise<string> => {
     const grab = async (port: number): Promise<string> => (await text(`http://127.0.0.1:${port}/metrics`).catch((e: Error) => e.message)).slice(0, 6000);
     return (
-      `\n--- control ---\n${control?.output().slice(-3000)}\n--- core ---\n${core?.output().slice(-3000)}` +
+      `\n${stack?.output()}` +
       `\n--- :8892 (active) ---\n${await grab(ports.active)}\n--- observatory ---\n${(await grab(ports.observatory))
         .split('\n')
         .filter((l) => l.startsWith('phoenix_pipeline') || l.startsWith('phoenix_topk') || l.startsWith('phoenix_control') || l.startsWith('phoenix_optimized'))
@@ -207,7 +152,7 @@ describe('phoenix-core + phoenix-control end to end', () => {
       throw new Error(e.message + (await diagnostics()));
     });
     expect(st.mode).toBe('conservative'); // under the budget: nothing needs to be lost
-    const obs = parsePrometheusText(await text(`http://127.0.0.1:${ports.observer}/metrics`));
+    const obs = parseExposition(await text(`http://127.0.0.1:${ports.observer}/metrics`), { strict: true });
     expect(findSamples(obs, 'phoenix_observer_pipeline_series', { pipeline: 'full_fidelity' })[0].value).toBeGreaterThanOrEqual(HOSTS * LOW_PROCESSES * 2);
     expect(observeFile()).toMatchObject({ mode: 'conservative', target_series: BUDGET });
   });
@@ -245,18 +190,18 @@ describe('phoenix-core + phoenix-control end to end', () => {
     const st = await status();
     expect(st.mode).toBe(settled.doc.mode);
     expect(st.transitions_total).toBeGreaterThanOrEqual(1);
-    const history = (await (await fetch(`http://127.0.0.1:${ports.api}/api/v1/history`)).json()) as { entries: { kind: string; to_mode: string }[] };
+    const history = (await (await fetch(`http://127.0.0.1:${ports.controlApi}/api/v1/history`)).json()) as { entries: { kind: string; to_mode: string }[] };
     expect(history.entries.some((e) => e.kind === 'transition' && e.to_mode === settled.doc.mode)).toBe(true);
   });
 
   it('an override pins a mode, shows in /api/v1/status, and expires by itself', async () => {
-    const unauth = await fetch(`http://127.0.0.1:${ports.api}/api/v1/control`, {
+    const unauth = await fetch(`http://127.0.0.1:${ports.controlApi}/api/v1/control`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ mode: 'conservative', reason: 'e2e', ttl_seconds: 4 }),
     });
     expect(unauth.status).toBe(401);
-    const res = await fetch(`http://127.0.0.1:${ports.api}/api/v1/control`, {
+    const res = await fetch(`http://127.0.0.1:${ports.controlApi}/api/v1/control`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify({ mode: 'conservative', reason: 'e2e: look at everything for a moment', ttl_seconds: 4 }),
@@ -284,7 +229,7 @@ describe('phoenix-core + phoenix-control end to end', () => {
       throw new Error(e.message + (await diagnostics()));
     });
     expect(after.override).toBeUndefined();
-    const history = (await (await fetch(`http://127.0.0.1:${ports.api}/api/v1/history`)).json()) as { entries: { kind: string }[] };
+    const history = (await (await fetch(`http://127.0.0.1:${ports.controlApi}/api/v1/history`)).json()) as { entries: { kind: string }[] };
     expect(history.entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['override_set', 'override_expired']));
   });
 

@@ -4,13 +4,11 @@ import path from 'node:path';
 import { freePorts } from '@phoenix/testkit';
 import YAML from 'yaml';
 import type { KpiReading } from '../src/actuator/actuator';
-import type { Clock } from '@phoenix/runtime';
-import { systemClock } from '@phoenix/runtime';
+import { type Clock, systemClock, silentLogger, startLifecycle, type Logger } from '@phoenix/runtime';
 import { loadConfig, type ControlServiceConfig } from '../src/config';
-import { validateOptimizationMode, type ControlKpis, type OptimizationMode } from '../src/contracts';
-import { silentLogger, type Logger } from '@phoenix/runtime';
+import { validateOptimizationMode, type ControlKpis, type OptimizationMode } from '@phoenix/contracts';
 import type { KpiSource } from '../src/observer/observer';
-import { startControlService, type ControlService } from '../src/service';
+import { ControlService } from '../src/service';
 
 /** A KPI source the test sets directly (the observer is tested on its own). */
 export class FakeKpis implements KpiSource {
@@ -65,7 +63,7 @@ export async function startTestService(
 ): Promise<{ service: ControlService; config: ControlServiceConfig; kpis: FakeKpis; base: string }> {
   const config = await testConfig(dataDir, opts.env);
   const kpis = opts.kpis ?? new FakeKpis(opts.clock);
-  const service = await startControlService(config, { kpis, clock: opts.clock, log: opts.log ?? silentLogger(), processMetrics: false });
+  const service = await startLifecycle(new ControlService(config, { kpis, clock: opts.clock, log: opts.log ?? silentLogger(), processMetrics: false }));
   return { service, config, kpis, base: `http://127.0.0.1:${service.apiPort}` };
 }
 

@@ -1,9 +1,9 @@
 /** phoenix-control as a real process (dist/main.js): env -> config -> start, structured logs, SIGTERM clean shutdown. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { findSamples, freePorts, parsePrometheusText, spawnService, waitFor } from '@phoenix/testkit';
+import { freePorts, spawnService, waitFor } from '@phoenix/testkit';
+import { findSamples, parseExposition, runCommand } from '@phoenix/runtime';
 import { readControlFile, tmpDir } from './helpers';
 
 const CONTROL_MAIN = path.resolve(__dirname, '../dist/main.js');
@@ -54,7 +54,7 @@ describe('phoenix-control process (dist/main.js)', () => {
       expect(readControlFile(file)).toMatchObject({ mode: 'conservative', target_series: 20000 });
       full = 60000;
       await waitFor(() => fs.existsSync(file) && readControlFile(file).mode === 'aggressive', { timeoutMs: 10_000, what: 'aggressive' });
-      const exp = parsePrometheusText(await (await fetch(`http://127.0.0.1:${obs}/metrics`)).text());
+      const exp = parseExposition(await (await fetch(`http://127.0.0.1:${obs}/metrics`)).text(), { strict: true });
       expect(findSamples(exp, 'phoenix_observer_pipeline_series', { pipeline: 'full_fidelity' })[0].value).toBe(60000);
       expect(fs.existsSync(path.join(dir, 'control_history.sqlite'))).toBe(true);
     } finally {
@@ -69,15 +69,9 @@ describe('phoenix-control process (dist/main.js)', () => {
   });
 
   it('an invalid environment exits 2 with a JSON error naming the key and the variable', async () => {
-    const child = spawn(process.execPath, [CONTROL_MAIN], {
-      env: { ...process.env, PHOENIX_DATA_DIR: tmpDir(), PHOENIX_TARGET_SERIES: '0', PHOENIX_BIND_ADDRESS: '0.0.0.0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    expect(code).toBe(2);
-    const rec = JSON.parse(out.trim().split('\n')[0]) as { level: string; errors: string[] };
+    const r = await runCommand(process.execPath, { args: [CONTROL_MAIN], env: { PHOENIX_DATA_DIR: tmpDir(), PHOENIX_TARGET_SERIES: '0', PHOENIX_BIND_ADDRESS: '0.0.0.0' } });
+    expect(r.code).toBe(2);
+    const rec = JSON.parse(r.stdout.split('\n')[0]) as { level: string; errors: string[] };
     expect(rec.level).toBe('error');
     expect(rec.errors).toEqual([
       'actuator.targetSeries (PHOENIX_TARGET_SERIES): must be >= 1 (got 0)',

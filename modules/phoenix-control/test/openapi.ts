@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import YAML from 'yaml';
-import { createAjv, formatAjvErrors } from '../src/contracts';
+import { createAjv, formatAjvErrors } from '@phoenix/contracts';
 
 const CONTRACTS = path.resolve(__dirname, '../../../contracts');
 export const OPENAPI_PATH = path.join(CONTRACTS, 'openapi', 'control.openapi.yaml');

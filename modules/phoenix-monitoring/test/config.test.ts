@@ -3,10 +3,10 @@
  * and Debian's docker-compose 1.29 must accept it), the Dockerfile, the Grafana provisioning and dashboards,
  * and the README's tables. `docker-compose config` and promtool run in .ci/run; these catch the rest early.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { runCommand } from '@phoenix/runtime';
 import { CORE_NODE_FLAGS } from '../../phoenix-core/src/nodeFlags';
 import { LISTENERS, MONITORING, ROOT, allPanels, parsePromQL, readDashboards, readPrometheusYaml } from './helpers';
 
@@ -169,9 +169,9 @@ describe('docker/Dockerfile', () => {
 });
 
 describe('Grafana provisioning and dashboards', () => {
-  it('the JSON files are what generate-dashboards.js produces', () => {
-    const r = spawnSync(process.execPath, [path.join(MONITORING, 'grafana/generate-dashboards.js'), '--check'], { encoding: 'utf8' });
-    expect(`${r.status} ${r.stderr}`).toBe('0 ');
+  it('the JSON files are what generate-dashboards.js produces', async () => {
+    const r = await runCommand(process.execPath, { args: [path.join(MONITORING, 'grafana/generate-dashboards.js'), '--check'] });
+    expect(`${r.code} ${r.stderr}`).toBe('0 ');
   });
 
   it('has the four dashboards, unique uids and panel ids, every query on the datasource variable', () => {

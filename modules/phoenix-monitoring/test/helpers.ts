@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LRParser } from '@lezer/lr';
 import YAML from 'yaml';
-import { waitFor } from '@phoenix/testkit';
+import { ChildSupervisor } from '@phoenix/runtime';
 
 // The PromQL grammar of the Prometheus project. It ships ESM typings only, so tsc (CommonJS here) cannot type an
 // import of it; its CommonJS build is what runs, typed through @lezer/lr.
@@ -38,7 +37,11 @@ export const VALIDATION_IN_REPO = fs.existsSync(path.join(ROOT, 'modules/phoenix
 // --- the supervisor (scripts/start.js) as a child process --------------------------------------------------
 
 export interface Supervisor {
-  child: ChildProcess;
+  /** start.js under the runtime's ChildSupervisor */
+  process: ChildSupervisor;
+  /** Sends a signal to start.js (SIGINT: Ctrl-C; SIGKILL: no chance to stop its children). */
+  kill(signal: NodeJS.Signals): void;
+  /** Its last lines of output (its own and its children's). */
   output(): string;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string | null>;
@@ -51,44 +54,33 @@ export interface Supervisor {
 }
 
 export function startSupervisor(env: Record<string, string>): Supervisor {
-  const child = spawn(process.execPath, [START_SCRIPT], {
+  const pids = new Map<string, number>();
+  const proc = new ChildSupervisor({
+    name: 'start.js',
+    command: process.execPath,
+    args: [START_SCRIPT],
     cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+    tailLines: 20_000,
+    stopGraceMs: 15_000,
+    onLine: (line) => {
+      const m = /^\[phoenix\] (\S+) started \(pid (\d+)\)/.exec(line);
+      if (m) pids.set(m[1], Number(m[2]));
+    },
   });
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out += b.toString();
-    if (out.length > 2_000_000) out = out.slice(-1_000_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   let code: number | string | null | undefined;
-  const exited = new Promise<number | string | null>((resolve) => {
-    child.on('exit', (c, s) => {
-      code = c ?? s;
-      resolve(code);
-    });
-  });
+  const started = proc.start();
+  const exited = started.then(() => proc.exited()).then((e) => (code = e.code ?? e.signal));
   return {
-    child,
-    output: () => out,
+    process: proc,
+    kill: (signal) => proc.child?.kill(signal),
+    output: () => proc.output(),
     exited,
     exitCode: () => code,
-    pidOf(name: string) {
-      const all = [...out.matchAll(new RegExp(`\\[phoenix\\] ${name} started \\(pid (\\d+)\\)`, 'g'))];
-      return all.length > 0 ? Number(all[all.length - 1][1]) : undefined;
-    },
+    pidOf: (name) => pids.get(name),
     async waitForOutput(re: RegExp, timeoutMs: number) {
-      await waitFor(
-        () => {
-          if (re.test(out)) return true;
-          if (code !== undefined) throw new Error(`start.js exited (${String(code)})`);
-          return false;
-        },
-        { timeoutMs, intervalMs: 50, what: `start.js to print ${re}` },
-      ).catch((err: Error) => {
-        throw new Error(`${err.message}\n--- start.js output (tail) ---\n${out.slice(-6000)}`);
+      await proc.waitForLine(re, timeoutMs).catch((err: Error) => {
+        throw new Error(`start.js did not print ${re}: ${err.message}`);
       });
     },
   };

@@ -81,12 +81,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
 
   afterAll(async () => {
     await prom?.stop();
-    if (stack && stack.exitCode() === undefined) {
-      stack.child.kill('SIGINT');
-      const t = setTimeout(() => stack?.child.kill('SIGKILL'), 15_000);
-      await stack.exited;
-      clearTimeout(t);
-    }
+    await stack?.process.stop(); // SIGTERM, SIGKILL after 15 s
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -212,7 +207,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
   it('stops every service on Ctrl-C, leaving no process, no open port and no temp file', async () => {
     const pids = SERVICES.map((s) => stack!.pidOf(s)!);
     expect(pids.every((p) => alive(p))).toBe(true);
-    stack!.child.kill('SIGINT');
+    stack!.kill('SIGINT');
     const code = await stack!.exited;
     expect(code).toBe(0);
     expect(stack!.output()).toContain('[phoenix] stopped');

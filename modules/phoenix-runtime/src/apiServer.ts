@@ -38,3 +38,16 @@ export function installApiTail(app: express.Express, o: { registry: Registry; lo
     return sendError(res, 500, 'internal error');
   });
 }
+
+/**
+ * The `limit` query parameter of a list route: `defaultLimit` when absent, else an integer from 1 to
+ * `maxLimit`; otherwise the problem, as a 400's detail (`limit: must be an integer from 1 to 1000 (got "x")`).
+ */
+export function readLimitParam(raw: unknown, defaultLimit: number, maxLimit: number): { limit: number } | { problem: string } {
+  if (raw === undefined) return { limit: defaultLimit };
+  const s = Array.isArray(raw) ? undefined : String(raw);
+  if (s === undefined || !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > maxLimit) {
+    return { problem: `limit: must be an integer from 1 to ${maxLimit} (got ${JSON.stringify(raw)})` };
+  }
+  return { limit: Number(s) };
+}

@@ -74,6 +74,40 @@ describe('ManualClock', () => {
     await p;
     expect(done).toBe(true);
   });
+
+  it('sleep ends early when its signal aborts, and its timer is cancelled', async () => {
+    const c = new ManualClock(0);
+    const ac = new AbortController();
+    let done = false;
+    const p = sleep(c, 100, ac.signal).then(() => (done = true));
+    expect(c.pending()).toBe(1);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    ac.abort();
+    await p;
+    expect(done).toBe(true);
+    expect(c.pending()).toBe(0);
+    expect(c.now()).toBe(0);
+  });
+
+  it('sleep with an aborted signal resolves at once without scheduling; a finished sleep leaves no abort listener', async () => {
+    const c = new ManualClock(0);
+    const ac = new AbortController();
+    ac.abort();
+    await sleep(c, 1000, ac.signal);
+    expect(c.pending()).toBe(0);
+    const live = new AbortController();
+    let listeners = 0;
+    const add = live.signal.addEventListener.bind(live.signal);
+    const remove = live.signal.removeEventListener.bind(live.signal);
+    live.signal.addEventListener = ((...a: Parameters<typeof add>) => ((listeners += 1), add(...a))) as typeof add;
+    live.signal.removeEventListener = ((...a: Parameters<typeof remove>) => ((listeners -= 1), remove(...a))) as typeof remove;
+    const p = sleep(c, 10, live.signal);
+    expect(listeners).toBe(1);
+    c.advance(10);
+    await p;
+    expect(listeners).toBe(0);
+  });
 });
 
 describe('systemClock', () => {

@@ -102,9 +102,26 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Resolves after `ms` on `clock` (with a ManualClock: once time is advanced past it). */
-export function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+/**
+ * Resolves after `ms` on `clock` (with a ManualClock: once time is advanced past it), or as soon as
+ * `signal` aborts (at once when it already has). It never rejects: the caller checks `signal.aborted`.
+ */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(timer);
+      resolve();
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** RFC 3339 / ISO 8601 in UTC. */

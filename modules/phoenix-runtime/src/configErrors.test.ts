@@ -33,6 +33,15 @@ describe('ConfigErrors', () => {
     ]);
   });
 
+  it('labelMatchers refuses a selector with braces of its own', () => {
+    const e = new ConfigErrors({ sel: 'PHOENIX_PROMETHEUS_SELECTOR' });
+    e.labelMatchers('sel', 'job="phoenix-core", instance=~"a.*"');
+    e.labelMatchers('sel', '');
+    expect(e.messages).toEqual([]);
+    e.labelMatchers('sel', '{job="x"}');
+    expect(e.messages).toEqual(['sel (PHOENIX_PROMETHEUS_SELECTOR): give label matchers only, without braces (e.g. job="phoenix-core")']);
+  });
+
   it('withEnvNames names the variables of component messages once each', () => {
     expect(withEnvNames(['k: bad', 'k: bad', 'other: worse', 'no colon'], { k: 'K_VAR' })).toEqual(['k (K_VAR): bad', 'other: worse', 'no colon']);
     const e = new ConfigErrors({ k: 'K_VAR' });

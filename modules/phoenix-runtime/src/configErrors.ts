@@ -49,6 +49,11 @@ export class ConfigErrors {
     if (!allowed.includes(v)) this.add(key, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`);
   }
 
+  /** Extra PromQL label matchers put inside a selector's braces (e.g. `job="phoenix-core"`): no braces of their own. */
+  labelMatchers(key: string, v: string): void {
+    if (/[{}]/.test(v)) this.add(key, 'give label matchers only, without braces (e.g. job="phoenix-core")');
+  }
+
   /** Appends messages of a component's validate(), naming their variables. */
   addAll(messages: readonly string[]): void {
     this.messages.push(...withEnvNames(messages, this.envOf));

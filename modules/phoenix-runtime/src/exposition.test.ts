@@ -1,4 +1,4 @@
-import { familyOf, findSamples, parseExposition, parseLabels, sampleValue } from './exposition';
+import { familyOf, findSamples, parseExposition, parseLabels, parseSampleValue, sampleValue } from './exposition';
 
 const TEXT = `# HELP phoenix_x_total Things done.
 # TYPE phoenix_x_total counter
@@ -46,6 +46,14 @@ describe('parseExposition', () => {
     expect(familyOf('phoenix_h_bucket', types)).toBe('phoenix_h');
     expect(familyOf('phoenix_x_total', types)).toBe('phoenix_x_total');
     expect(familyOf('phoenix_g', types)).toBe('phoenix_g');
+  });
+
+  it('parseSampleValue reads the special values of the text format and the HTTP API', () => {
+    expect(['+Inf', 'Inf', '-Inf', 'inf', '-infinity', '1.5e3', '-0.25'].map(parseSampleValue)).toEqual([Infinity, Infinity, -Infinity, Infinity, -Infinity, 1500, -0.25]);
+    for (const nan of ['NaN', 'Nan', 'nan']) expect(parseSampleValue(nan)).toBeNaN();
+    // prom-client writes NaN as `Nan`: the strict parser reads it like Prometheus does
+    expect(parseExposition('nodejs_eventloop_lag_mean_seconds Nan\nx notanumber\n').samples.map((x) => x.name)).toEqual(['nodejs_eventloop_lag_mean_seconds']);
+    expect(parseExposition('a Nan\n', { strict: true }).samples[0].value).toBeNaN();
   });
 
   it('parseLabels refuses a label set with junk', () => {

@@ -9,10 +9,13 @@ export interface Sample {
   value: number;
 }
 
-function parseValue(v: string): number {
-  if (v === '+Inf' || v === 'Inf') return Infinity;
-  if (v === '-Inf') return -Infinity;
-  if (v === 'NaN') return NaN;
+/**
+ * A sample value as the text format and the Prometheus HTTP API write it: a float, or `NaN`, `+Inf`, `-Inf` in any
+ * case (Prometheus reads values with Go's ParseFloat; prom-client writes NaN as `Nan`). NaN when it is no number.
+ */
+export function parseSampleValue(v: string): number {
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(v);
+  if (special) return special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
   return Number(v);
 }
 
@@ -100,8 +103,8 @@ export function parseExposition(text: string, opts: ParseExpositionOptions | ((n
       }
       labels = parsed;
     }
-    const value = parseValue(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') {
+    const value = parseSampleValue(m[3]);
+    if (Number.isNaN(value) && !/^[+-]?nan$/i.test(m[3])) {
       bad(line, 'bad sample value in line');
       continue;
     }

@@ -1,4 +1,4 @@
-import { LifecycleGuard, StopStack } from './lifecycle';
+import { LifecycleGuard, StopStack, startLifecycle, type Lifecycle } from './lifecycle';
 
 function counting(opts: { failStart?: boolean } = {}): { guard: LifecycleGuard; calls: string[] } {
   const calls: string[] = [];
@@ -60,6 +60,31 @@ describe('LifecycleGuard', () => {
     await expect(guard.start()).rejects.toThrow('port in use');
     await guard.stop();
     expect(calls).toEqual(['start', 'stop:stopped']);
+  });
+});
+
+describe('startLifecycle', () => {
+  const component = (fail: boolean): Lifecycle & { calls: string[] } => {
+    const calls: string[] = [];
+    return {
+      calls,
+      start: async () => {
+        calls.push('start');
+        if (fail) throw new Error('port taken');
+      },
+      stop: async (reason?: string) => {
+        calls.push(`stop: ${reason}`);
+      },
+    };
+  };
+
+  it('resolves with the started component; a failed start is stopped and its error rethrown', async () => {
+    const ok = component(false);
+    await expect(startLifecycle(ok)).resolves.toBe(ok);
+    expect(ok.calls).toEqual(['start']);
+    const bad = component(true);
+    await expect(startLifecycle(bad)).rejects.toThrow('port taken');
+    expect(bad.calls).toEqual(['start', 'stop: failed to start']);
   });
 });
 

@@ -59,6 +59,20 @@ export class LifecycleGuard implements Lifecycle {
   }
 }
 
+/**
+ * Starts `component` and resolves with it; when its start fails, stops it (releasing what it acquired) and
+ * rethrows the start's error.
+ */
+export async function startLifecycle<T extends Lifecycle>(component: T): Promise<T> {
+  try {
+    await component.start();
+  } catch (err) {
+    await component.stop('failed to start').catch(() => undefined);
+    throw err;
+  }
+  return component;
+}
+
 /** Stops what was started, last first; each entry once, errors collected and rethrown together. */
 export class StopStack {
   private readonly entries: Array<{ name: string; stop: () => Promise<void> | void }> = [];

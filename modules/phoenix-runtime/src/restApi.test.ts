@@ -1,13 +1,13 @@
 import express from 'express';
 import { Registry } from 'prom-client';
 import { installApiGuards, tokenMatches } from './apiGuards';
-import { installApiTail } from './apiServer';
+import { installApiTail, readLimitParam } from './apiServer';
 import { ConfigErrors } from './configErrors';
 import { EnvReader } from './envReader';
 import { InvalidInputError, UnavailableError } from './errors';
 import { listenHttp, type HttpListener } from './httpListener';
 import { silentLogger } from './log';
-import { checkRestApiConfig, readRestApiConfig, restApiEnv, type RestApiConfig } from './restApiConfig';
+import { checkListLimits, checkRestApiConfig, readRestApiConfig, restApiEnv, type RestApiConfig } from './restApiConfig';
 
 const NAMES = { port: 'PHOENIX_X_PORT', bodyLimitBytes: 'PHOENIX_X_BODY_LIMIT_BYTES', rateLimitPerMinute: 'PHOENIX_X_RATE_LIMIT' };
 const DEFAULTS: RestApiConfig = { port: 9000, bindAddress: '127.0.0.1', allowInsecure: false, bodyLimitBytes: 1024, rateLimitPerMinute: 3 };
@@ -38,6 +38,26 @@ describe('REST API config', () => {
     const ok = new ConfigErrors();
     checkRestApiConfig(ok, { ...DEFAULTS, bindAddress: '0.0.0.0', allowInsecure: true }, 'api', 'x API');
     expect(ok.messages).toEqual([]);
+  });
+
+  it('list limits: the largest 1..1000, the default within it; the limit parameter read against them', () => {
+    const e = new ConfigErrors({ 'api.listMaxLimit': 'PHOENIX_X_MAX', 'api.listDefaultLimit': 'PHOENIX_X_DEFAULT' });
+    const keys = { defaultLimit: 'api.listDefaultLimit', maxLimit: 'api.listMaxLimit' };
+    checkListLimits(e, keys, 50, 1000);
+    expect(e.messages).toEqual([]);
+    checkListLimits(e, keys, 60, 50);
+    checkListLimits(e, keys, 0, 1001);
+    expect(e.messages).toEqual([
+      'api.listDefaultLimit (PHOENIX_X_DEFAULT): must be <= 50 (got 60)',
+      'api.listMaxLimit (PHOENIX_X_MAX): must be <= 1000 (got 1001)',
+      'api.listDefaultLimit (PHOENIX_X_DEFAULT): must be >= 1 (got 0)',
+    ]);
+    expect(readLimitParam(undefined, 50, 100)).toEqual({ limit: 50 });
+    expect(readLimitParam('100', 50, 100)).toEqual({ limit: 100 });
+    expect(readLimitParam('1', 50, 100)).toEqual({ limit: 1 });
+    for (const bad of ['0', '101', '1.5', 'x', '', ['1', '2']]) {
+      expect(readLimitParam(bad, 50, 100)).toEqual({ problem: `limit: must be an integer from 1 to 100 (got ${JSON.stringify(bad)})` });
+    }
   });
 
   it('tokenMatches compares bearer tokens', () => {

@@ -70,3 +70,15 @@ export function checkRestApiConfig(e: ConfigErrors, c: RestApiConfig, prefix: st
   e.number(`${prefix}.bodyLimitBytes`, c.bodyLimitBytes, { integer: true, min: 256, max: 16 * 1024 * 1024 });
   e.number(`${prefix}.rateLimitPerMinute`, c.rateLimitPerMinute, { integer: true, min: 1, max: 1_000_000 });
 }
+
+/** The largest `limit` any list route accepts. */
+export const MAX_LIST_LIMIT = 1000;
+
+/**
+ * Checks the `limit` settings of a list route: the largest one (1..{@link MAX_LIST_LIMIT}) and the default
+ * (1..the largest); `keys` are their config keys.
+ */
+export function checkListLimits(e: ConfigErrors, keys: { defaultLimit: string; maxLimit: string }, defaultLimit: number, maxLimit: number): void {
+  e.number(keys.maxLimit, maxLimit, { integer: true, min: 1, max: MAX_LIST_LIMIT });
+  e.number(keys.defaultLimit, defaultLimit, { integer: true, min: 1, max: maxLimit });
+}

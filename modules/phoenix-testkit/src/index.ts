@@ -1,6 +1,26 @@
-export * from './freePort';
-export * from './waitFor';
-export * from './parsePrometheusText';
-export * from './spawnService';
-export * from './otlpProto';
-export * from './prometheus';
+export { freePort, freePorts } from '@phoenix/runtime';
+export { waitFor } from './waitFor';
+export { leafKeys } from './configKeys';
+export { packageOf, undeclaredImports } from './declaredImports';
+export { parsePrometheusText } from './strictExposition';
+export { findSamples, sampleValue, type Exposition, type Sample } from '@phoenix/runtime';
+export { type SpawnedService, spawnService } from './spawnService';
+export {
+  OTLP_PROTO_DIR,
+  OTLP_TYPES,
+  loadOtlpRoot,
+  otlpType,
+  DEFAULT_DECODE_OPTIONS,
+  encodeMessage,
+  decodeMessage,
+  encodeExportRequest,
+  decodeExportRequest,
+  encodeExportResponse,
+  decodeExportResponse,
+  encodeStatus,
+  decodeStatus,
+} from './otlpProto';
+export { type PrometheusBinary, findPrometheusBinary, requirePrometheusBinary, promtool, promtoolCheckMetrics } from './prometheus/binaries';
+export { type ScrapeConfig, type PrometheusConfigOptions, buildPrometheusConfig } from './prometheus/config';
+export { type PromSample, type PromTarget, type PrometheusQueries, prometheusQueries } from './prometheus/api';
+export { type StartPrometheusOptions, type PrometheusHandle, startPrometheus } from './prometheus/startPrometheus';

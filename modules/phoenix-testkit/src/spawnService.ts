@@ -1,65 +1,49 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { waitFor } from './waitFor';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ChildSupervisor } from '@phoenix/runtime';
 
-/** A Phoenix service started as a real child process, with its output kept for failure messages. */
+/** A Phoenix service started as a real child process (a runtime ChildSupervisor), its output kept for failure messages. */
 export interface SpawnedService {
-  child: ChildProcess;
+  supervisor: ChildSupervisor;
+  /** the running child process; undefined once it has exited */
+  readonly child: ChildProcess | undefined;
   output(): string;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (or signal name). */
-  stop(graceMs?: number): Promise<number | string | null>;
+  /** SIGTERM, then SIGKILL after the grace period; resolves with the exit code (or the signal's name). */
+  stop(): Promise<number | string | null>;
 }
 
-/** Starts `node <script>` with extra env and waits until `healthUrl` answers 200. */
+/** Starts `node <script>` with extra env and, when given, waits until `healthUrl` answers 2xx. */
 export async function spawnService(
   script: string,
   env: Record<string, string>,
-  opts: { healthUrl?: string; timeoutMs?: number; args?: string[] } = {},
+  opts: { healthUrl?: string; timeoutMs?: number; args?: string[]; graceMs?: number } = {},
 ): Promise<SpawnedService> {
-  const child = spawn(process.execPath, [script, ...(opts.args ?? [])], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const supervisor = new ChildSupervisor({
+    name: path.basename(path.dirname(path.dirname(script))) || script,
+    command: process.execPath,
+    args: [script, ...(opts.args ?? [])],
+    env,
+    ready: opts.healthUrl ? { url: opts.healthUrl, timeoutMs: opts.timeoutMs ?? 20_000 } : undefined,
+    stopGraceMs: opts.graceMs ?? 5000,
+    tailLines: 5000,
   });
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out += b.toString();
-    if (out.length > 200_000) out = out.slice(-100_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited: number | string | null | undefined;
-  const exitPromise = new Promise<number | string | null>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = code ?? signal;
-      resolve(exited);
-    });
-  });
-  const svc: SpawnedService = {
-    child,
-    output: () => out,
-    async stop(graceMs = 5000) {
-      if (exited !== undefined) return exited;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const code = await exitPromise;
-      clearTimeout(timer);
-      return code;
+  try {
+    await supervisor.start();
+  } catch (err) {
+    supervisor.kill();
+    await supervisor.stop();
+    throw err;
+  }
+  return {
+    supervisor,
+    get child() {
+      return supervisor.child;
+    },
+    output: () => supervisor.output(),
+    async stop() {
+      await supervisor.stop();
+      const e = await supervisor.exited();
+      return e.code ?? e.signal;
     },
   };
-  if (opts.healthUrl) {
-    const url = opts.healthUrl;
-    try {
-      await waitFor(
-        async () => {
-          if (exited !== undefined) throw new Error(`service exited (${String(exited)}) before becoming healthy:\n${out}`);
-          const res = await fetch(url).catch(() => undefined);
-          return res?.status === 200;
-        },
-        { timeoutMs: opts.timeoutMs ?? 20_000, what: `${url} to report healthy` },
-      );
-    } catch (err) {
-      await svc.stop(1000);
-      throw new Error(`${(err as Error).message}\n--- service output ---\n${out}`);
-    }
-  }
-  return svc;
 }

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BenchmarkResult, BenchmarkRun } from './contracts';
+import type { BenchmarkResult, BenchmarkRun } from '@phoenix/contracts';
 import { preservationScore } from './analyzers/ratios';
 import { loadConfig } from './config';
 import { createLogger } from '@phoenix/runtime';

@@ -5,7 +5,7 @@ import { ControlClient } from './clients/control';
 import { GeneratorsClient } from './clients/generators';
 import { createLogger, LifecycleGuard, systemClock, type Clock, type HttpListener, type Lifecycle, type Logger } from '@phoenix/runtime';
 import type { ValidationServiceConfig } from './config';
-import type { ScenarioCatalog } from './contracts';
+import type { ScenarioCatalog } from '@phoenix/contracts';
 import { RunManager } from './runner/manager';
 import { DirectSource } from './sources/direct';
 import type { KpiSource } from './sources/kpis';
@@ -152,16 +152,4 @@ export class ValidationService implements Lifecycle {
     await this.api?.stop();
     this.store.close();
   }
-}
-
-/** Creates and starts the service (tests). */
-export async function startValidationService(config: ValidationServiceConfig, deps: ValidationServiceDeps = {}): Promise<ValidationService> {
-  const s = new ValidationService(config, deps);
-  try {
-    await s.start();
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
-  return s;
 }

@@ -10,9 +10,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnService, waitFor, type SpawnedService } from '@phoenix/testkit';
-import type { BenchmarkResult, BenchmarkRun, GeneratorsLoadStatus, ValidationBenchmarkList } from '../src/contracts';
+import type { BenchmarkResult, BenchmarkRun, GeneratorsLoadStatus, ValidationBenchmarkList } from '@phoenix/contracts';
 import { preservationScore } from '../src/analyzers/ratios';
-import { freePort, startLocalStack, type LocalStack } from '../src/stack/localStack';
+import { freePort } from '@phoenix/runtime';
+import { startLocalStack, type LocalStack } from '../src/stack/localStack';
 import { tmpDir, VALIDATION_MAIN } from './helpers';
 import { call } from './openapi';
 
@@ -147,7 +148,7 @@ describe('phoenix-validation against real core, control and generators', () => {
       },
       { timeoutMs: 20_000, intervalMs: 100, what: 'the run to be running with samples' },
     );
-    validation!.child.kill('SIGKILL');
+    validation!.child!.kill('SIGKILL');
     expect(await validation!.stop()).toBe('SIGKILL');
     const generators = stack!.env.PHOENIX_GENERATORS_URL;
     expect(((await (await fetch(`${generators}/api/v1/load`)).json()) as GeneratorsLoadStatus).running).toBe(true); // the dead run's load goes on

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadProfile, defaultProfilesDir } from '../src/catalog/catalog';
 import { profileDuration } from '../src/catalog/schedule';
-import type { ControlHistoryEntry, GeneratorsHostTruth, GeneratorsLoadStatus, GeneratorsScenarioList, GeneratorsTopProcess, GeneratorsTruth } from '../src/contracts';
+import type { ControlHistoryEntry, GeneratorsHostTruth, GeneratorsLoadStatus, GeneratorsScenarioList, GeneratorsTopProcess, GeneratorsTruth } from '@phoenix/contracts';
 
 /**
  * One HTTP server standing in for the stack in API tests: the generators' load API and truth (/gen), the core's

@@ -1,41 +1,21 @@
 /** phoenix-validation as a real process (dist/main.js) and the bench:scenario CLI (dist/cli.js). Build first: npx tsc -b. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePorts, spawnService } from '@phoenix/testkit';
-import type { BenchmarkResult } from '../src/contracts';
-import { validateBenchmarkResult } from '../src/contracts';
+import { freePorts, runCommand, type CommandResult } from '@phoenix/runtime';
+import { spawnService } from '@phoenix/testkit';
+import { type BenchmarkResult, validateBenchmarkResult } from '@phoenix/contracts';
 import { FakeStack } from './fakeStack';
-import { tmpDir, VALIDATION_CLI, VALIDATION_MAIN } from './helpers';
+import { catalogYaml, quickSpikeScenario, tmpDir, VALIDATION_CLI, VALIDATION_MAIN } from './helpers';
 
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs `node script args` to its end with `env` on top of this environment. */
+function run(script: string, args: string[], env: Record<string, string>): Promise<CommandResult> {
+  return runCommand(process.execPath, { args: [script, ...args], env, timeoutMs: 60_000 });
 }
 
-const CATALOG = `version: 1
-scenarios:
-  - name: quick_spike
-    description: the spike profile, observed for 120 scenario seconds
-    profile: spike
-    duration_seconds: 120
-    reference_target_series: 8000
-    slo:
-      peak_modes: [aggressive]
-      min_totals_preservation: 1
-  - name: impossible
-    description: asks for what the fake stack never does
-    profile: steady
-    duration_seconds: 60
-    slo:
-      peak_modes: [balanced]
-`;
+const CATALOG = catalogYaml(
+  quickSpikeScenario(),
+  ['  - name: impossible', '    description: asks for what the fake stack never does', '    profile: steady', '    duration_seconds: 60', '    slo:', '      peak_modes: [balanced]'].join('\n'),
+);
 
 describe('phoenix-validation processes', () => {
   beforeAll(() => {

@@ -1,4 +1,4 @@
-import { createValidationOpenApiValidator, loadValidationOpenApi } from '../src/contracts';
+import { createValidationOpenApiValidator, loadValidationOpenApi } from '@phoenix/contracts';
 
 const validator = createValidationOpenApiValidator();
 const doc = loadValidationOpenApi();

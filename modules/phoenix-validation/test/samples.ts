@@ -1,4 +1,4 @@
-import type { BenchmarkSample } from '../src/contracts';
+import type { BenchmarkSample } from '@phoenix/contracts';
 
 /** A sample at scenario second `t` (at = 2026-01-01T00:00:00Z + t seconds), with the given fields. */
 export function sample(t: number, fields: Partial<BenchmarkSample> = {}): BenchmarkSample {

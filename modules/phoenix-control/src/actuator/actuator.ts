@@ -1,15 +1,8 @@
 import type { Clock } from '@phoenix/runtime';
-import type { ControlKpis, Mode } from '../contracts';
+import type { ControlKpis, Mode } from '@phoenix/contracts';
 import type { ActuatorConfig } from './config';
+import { AGGRESSIVE, describeSetting, OPTIONS, optionIndex, pipelineOfMode, predict, PROFILES, sameSetting, type OptionName, type Predictions, type Setting } from './options';
 import { Pid, type PidTerms } from './pid';
-
-/** What the control file says (the decision's content). */
-export interface Setting {
-  mode: Mode;
-  profile: Mode;
-  k: number;
-  targetSeries: number;
-}
 
 /** KPIs with the time they were observed. */
 export interface KpiReading {
@@ -49,83 +42,8 @@ export interface Decision {
   option: OptionName;
 }
 
-/**
- * The choices, from least to most lossy: the active output fed by full_fidelity, by optimized under each
- * profile, by experimental_topk.
- */
-export const OPTIONS = [
-  'conservative',
-  'balanced/conservative',
-  'balanced/balanced',
-  'balanced/aggressive',
-  'aggressive',
-] as const;
-export type OptionName = (typeof OPTIONS)[number];
-const PROFILES: Mode[] = ['conservative', 'balanced', 'aggressive'];
-const AGGRESSIVE = 4;
-
-export function optionIndex(s: Pick<Setting, 'mode' | 'profile'>): number {
-  if (s.mode === 'conservative') return 0;
-  if (s.mode === 'aggressive') return AGGRESSIVE;
-  return 1 + Math.max(0, PROFILES.indexOf(s.profile));
-}
-
-export function pipelineOfMode(mode: Mode): 'full_fidelity' | 'optimized' | 'experimental_topk' {
-  return mode === 'conservative' ? 'full_fidelity' : mode === 'balanced' ? 'optimized' : 'experimental_topk';
-}
-
-export function sameSetting(a: Setting, b: Setting): boolean {
-  return a.mode === b.mode && a.profile === b.profile && a.k === b.k && a.targetSeries === b.targetSeries;
-}
-
 const fmt = (n: number): string => (Number.isFinite(n) ? String(Math.round(n)) : 'unknown');
 const fmt3 = (n: number): string => n.toFixed(3);
-
-function describe(s: Setting): string {
-  if (s.mode === 'balanced') return `balanced (profile ${s.profile})`;
-  if (s.mode === 'aggressive') return `aggressive (k=${s.k})`;
-  return 'conservative';
-}
-
-/** Series each option would expose, from the KPIs (all pipelines run on the same input). */
-export interface Predictions {
-  /** Index 0..3: full_fidelity and optimized under each profile (Infinity when unknown). */
-  exact: number[];
-  /** Streams of experimental_topk (its series ~ streams x (k + 2)); undefined when unknown. */
-  streams: number | undefined;
-  /**
-   * Calibration of the top-k model from the measured top-k output at the k in force:
-   * measured - streams x (k_in_force + 2) (series the model does not see: non-process series, hosts with
-   * fewer processes than k...). 0 when unknown.
-   */
-  offset: number;
-  full: number;
-}
-
-export function predict(kpis: ControlKpis, current: Setting): Predictions {
-  const full = kpis.series.full_fidelity ?? Infinity;
-  const byProfile = kpis.optimized_series_by_profile ?? {};
-  const exact = [full];
-  for (const p of PROFILES) {
-    let v = byProfile[p];
-    if (v === undefined && current.profile === p) v = kpis.series.optimized;
-    exact.push(v ?? Infinity);
-  }
-  const measured = kpis.series.experimental_topk;
-  const inForceK = kpis.in_force?.k !== undefined && kpis.in_force.k > 0 ? kpis.in_force.k : current.k;
-  let streams = kpis.topk_streams;
-  let offset = 0;
-  if (streams !== undefined && streams > 0) {
-    if (measured !== undefined && Number.isFinite(measured) && measured < full) {
-      const model = streams * (inForceK + 2);
-      offset = Math.max(-0.5 * model, measured - model);
-    }
-  } else if (measured !== undefined && full > 0 && inForceK > 0) {
-    // No stream count: fall back on the measured top-k output at the k in force.
-    streams = measured / (inForceK + 2);
-  }
-  return { exact, streams, offset: Number.isFinite(offset) ? offset : 0, full };
-}
 
 /**
  * The decision logic of phoenix-control: pure apart from its own state, time from the injected clock,
@@ -240,7 +158,7 @@ export class Actuator {
         action: 'hold',
         transition: false,
         changed: false,
-        reason: `holding ${describe(this.setting)}: internal error (${(err as Error).message})`,
+        reason: `holding ${describeSetting(this.setting)}: internal error (${(err as Error).message})`,
         holdReason: 'internal error',
         option: OPTIONS[optionIndex(this.setting)],
       });
@@ -285,7 +203,7 @@ export class Actuator {
         action,
         transition,
         changed,
-        reason: `holding ${describe(setting)}: ${holdReason}${ovNote}`,
+        reason: `holding ${describeSetting(setting)}: ${holdReason}${ovNote}`,
         holdReason,
         option: OPTIONS[optionIndex(setting)],
       });
@@ -374,7 +292,7 @@ export class Actuator {
     // Reason.
     const errNote =
       error === undefined ? '' : `; error ${fmt3(error)}, ${transition ? 'pid restarts after the transition' : `pid output ${fmt3(u)}`}`;
-    const chosenName = describe(setting);
+    const chosenName = describeSetting(setting);
     if (chosen === AGGRESSIVE) {
       const missed = firstMiss !== undefined ? `${OPTIONS[firstMiss]} would expose ${fmt(pred.exact[firstMiss])} series > budget ${fmt(B)}` : 'aggressive pinned';
       why = `${missed}: ${chosenName}, predicted ${fmt(predicted)} series for budget ${fmt(budget)} (target ${T})`;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { ManualClock } from '@phoenix/runtime';
-import type { ControlKpis } from '../contracts';
-import { Actuator, optionIndex, type Decision, type Setting } from './actuator';
+import type { ControlKpis } from '@phoenix/contracts';
+import { Actuator, type Decision } from './actuator';
+import { optionIndex, type Setting } from './options';
 import { defaultActuatorConfig, type ActuatorConfig } from './config';
 
 /**

@@ -1,4 +1,4 @@
-import { Pid, defaultPidConfig, validatePidConfig, type PidConfig } from './pid';
+import { Pid, type PidConfig } from './pid';
 
 const cfg: PidConfig = { kp: 1, ki: 0.1, kd: 2, integralMin: -0.2, integralMax: 0.3, outputMin: -0.5, outputMax: 0.6 };
 
@@ -45,13 +45,5 @@ describe('Pid', () => {
     expect(pid.update(0.1, Infinity, 1000)).toBe(before);
     pid.reset();
     expect(pid.terms()).toMatchObject({ p: 0, i: 0, d: 0, output: 0, integral: 0 });
-  });
-
-  it('validate() names the config key', () => {
-    expect(validatePidConfig(defaultPidConfig)).toEqual([]);
-    expect(validatePidConfig({ ...defaultPidConfig, kp: -1, outputMax: 2 }, 'actuator.pid')).toEqual([
-      'actuator.pid.kp: must be >= 0 (got -1)',
-      'actuator.pid.outputMax: must be <= 0.95 (got 2)',
-    ]);
   });
 });

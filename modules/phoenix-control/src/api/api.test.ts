@@ -1,17 +1,15 @@
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { findSamples, parsePrometheusText, waitFor } from '@phoenix/testkit';
+import { waitFor } from '@phoenix/testkit';
+import { findSamples, parseExposition, ManualClock, silentLogger } from '@phoenix/runtime';
 import { Registry } from 'prom-client';
 import { FakeKpis, readControlFile, startTestService, testConfig, tmpDir } from '../../test/helpers';
 import { OpenApiValidator } from '../../test/openapi';
-import { ManualClock } from '@phoenix/runtime';
 import { loadConfig } from '../config';
-import type { ControlHealth, ControlHistory, ControlStatus } from '../contracts';
-import { validateControlHealth, validateControlHistory, validateControlStatus } from '../contracts';
+import { type ControlHealth, type ControlHistory, type ControlStatus, validateControlHealth, validateControlHistory, validateControlStatus } from '@phoenix/contracts';
 import { ControlFileWriter } from '../controlFileWriter/writer';
 import { Controller } from '../controller/controller';
-import { silentLogger } from '@phoenix/runtime';
 import { defaultActuatorConfig } from '../actuator/config';
 import { createApiApp } from './server';
 import { defaultApiConfig } from './config';
@@ -182,7 +180,7 @@ describe('control API over HTTP', () => {
   it('GET /metrics exposes mode, transitions, error, P/I/D, output, integral, dwell remaining, stability score', async () => {
     const r = await call(svc.base, 'GET', '/metrics');
     expect(r.status).toBe(200);
-    const exp = parsePrometheusText(r.text);
+    const exp = parseExposition(r.text, { strict: true });
     expect(findSamples(exp, 'phoenix_actuator_mode_info', { mode: 'conservative' })[0].value).toBe(1);
     for (const term of ['p', 'i', 'd']) expect(findSamples(exp, 'phoenix_actuator_pid_term', { term })).toHaveLength(1);
     for (const name of [

@@ -1,4 +1,4 @@
-import { checkRestApiConfig, ConfigErrors, type RestApiConfig } from '@phoenix/runtime';
+import { checkListLimits, checkRestApiConfig, ConfigErrors, type RestApiConfig } from '@phoenix/runtime';
 
 /** The API's settings; `port` is PHOENIX_CONTROL_API_PORT. */
 export interface ApiConfig extends RestApiConfig {
@@ -19,7 +19,6 @@ export const defaultApiConfig: ApiConfig = {
 export function validateApiConfig(c: ApiConfig, prefix = 'api'): string[] {
   const e = new ConfigErrors();
   checkRestApiConfig(e, c, prefix, 'control API');
-  e.number(`${prefix}.historyMaxLimit`, c.historyMaxLimit, { integer: true, min: 1, max: 1000 });
-  e.number(`${prefix}.historyDefaultLimit`, c.historyDefaultLimit, { integer: true, min: 1, max: c.historyMaxLimit });
+  checkListLimits(e, { defaultLimit: `${prefix}.historyDefaultLimit`, maxLimit: `${prefix}.historyMaxLimit` }, c.historyDefaultLimit, c.historyMaxLimit);
   return e.messages;
 }

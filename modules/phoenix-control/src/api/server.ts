@@ -1,11 +1,9 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { installApiGuards, installApiTail, listenHttp, type HttpListener } from '@phoenix/runtime';
-import type { ControlError } from '../contracts';
-import { validateControlOverrideRequest } from '../contracts';
+import { installApiGuards, installApiTail, listenHttp, readLimitParam, type HttpListener, type Logger } from '@phoenix/runtime';
+import { type ControlError, validateControlOverrideRequest } from '@phoenix/contracts';
 import type { Controller } from '../controller/controller';
 import type { HistoryStore } from '../history/store';
-import type { Logger } from '@phoenix/runtime';
 import type { ApiConfig } from './config';
 
 export interface ApiDeps {
@@ -20,7 +18,6 @@ function sendError(res: Response, status: number, error: string, details?: strin
   const body: ControlError = details && details.length > 0 ? { error, details } : { error };
   res.status(status).json(body);
 }
-
 
 /** The control REST API (OpenAPI: contracts/openapi/control.openapi.yaml). */
 export function createApiApp(deps: ApiDeps): express.Express {
@@ -58,17 +55,12 @@ export function createApiApp(deps: ApiDeps): express.Express {
   });
 
   app.get('/api/v1/history', (req, res) => {
-    const raw = req.query.limit;
-    let limit = config.historyDefaultLimit;
-    if (raw !== undefined) {
-      const s = Array.isArray(raw) ? undefined : String(raw);
-      if (s === undefined || !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > config.historyMaxLimit) {
-        sendError(res, 400, 'invalid query parameter', [`limit: must be an integer from 1 to ${config.historyMaxLimit} (got ${JSON.stringify(raw)})`]);
-        return;
-      }
-      limit = Number(s);
+    const limit = readLimitParam(req.query.limit, config.historyDefaultLimit, config.historyMaxLimit);
+    if ('problem' in limit) {
+      sendError(res, 400, 'invalid query parameter', [limit.problem]);
+      return;
     }
-    res.json({ entries: history ? history.list(limit) : [] });
+    res.json({ entries: history ? history.list(limit.limit) : [] });
   });
 
   app.get('/health', (_req, res) => {

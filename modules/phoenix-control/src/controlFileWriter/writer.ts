@@ -1,29 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import type { Setting } from '../actuator/actuator';
-import type { Clock } from '@phoenix/runtime';
-import { iso } from '@phoenix/runtime';
-import { ConfigErrors } from '@phoenix/runtime';
-import type { ContractValidator, OptimizationMode } from '../contracts';
-import { validateOptimizationMode } from '../contracts';
-import type { Logger } from '@phoenix/runtime';
-
-export interface ControlFileWriterConfig {
-  /** Path of optimization_mode.yaml (PHOENIX_CONTROL_FILE). */
-  path: string;
-}
-
-export const defaultControlFileWriterConfig: ControlFileWriterConfig = {
-  path: path.join('data', 'optimization_mode.yaml'),
-};
-
-export function validateControlFileWriterConfig(c: ControlFileWriterConfig, prefix = 'controlFile'): string[] {
-  const e = new ConfigErrors();
-  e.nonEmpty(`${prefix}.path`, c.path);
-  if (typeof c.path === 'string' && c.path.endsWith(path.sep)) e.add(`${prefix}.path`, `must name a file, not a directory (got ${c.path})`);
-  return e.messages;
-}
+import type { Setting } from '../actuator/options';
+import { type Clock, iso, type Logger } from '@phoenix/runtime';
+import { type ContractValidator, type OptimizationMode, validateOptimizationMode } from '@phoenix/contracts';
+import type { ControlFileWriterConfig } from './config';
 
 /** What one write says besides the setting. */
 export interface WriteRequest {

@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { findSamples, parsePrometheusText } from '@phoenix/testkit';
+import { findSamples, parseExposition, ManualClock, memoryLogger } from '@phoenix/runtime';
 import { Registry } from 'prom-client';
 import { FakeKpis, readControlFile, tmpDir } from '../../test/helpers';
 import { defaultActuatorConfig } from '../actuator/config';
-import { ManualClock } from '@phoenix/runtime';
-import { validateControlStatus } from '../contracts';
+import { validateControlStatus } from '@phoenix/contracts';
 import { ControlFileWriter } from '../controlFileWriter/writer';
 import { HistoryStore } from '../history/store';
-import { memoryLogger } from '@phoenix/runtime';
 import { Controller } from './controller';
 
 function setup(dir = tmpDir()) {
@@ -66,7 +64,7 @@ describe('Controller (observer -> actuator -> control file -> history)', () => {
     const st = t.controller.status();
     expect(st).toMatchObject({ holding: true, mode: 'aggressive', kpis_fresh: true });
     expect(st.hold_reason).toBe('KPIs stale (age 60s > 45s)');
-    let exp = parsePrometheusText(await t.registry.metrics());
+    let exp = parseExposition(await t.registry.metrics(), { strict: true });
     expect(findSamples(exp, 'phoenix_actuator_kpis_stale')[0].value).toBe(1);
     expect(findSamples(exp, 'phoenix_actuator_holds_total', { reason: 'stale' })[0].value).toBe(2);
     expect(findSamples(exp, 'phoenix_actuator_error_ratio')).toHaveLength(0);
@@ -76,7 +74,7 @@ describe('Controller (observer -> actuator -> control file -> history)', () => {
     expect(t.controller.status().hold_reason).toBe('KPIs absent');
     t.kpis.set({ full: 75000 });
     t.controller.tick();
-    exp = parsePrometheusText(await t.registry.metrics());
+    exp = parseExposition(await t.registry.metrics(), { strict: true });
     expect(findSamples(exp, 'phoenix_actuator_kpis_stale')[0].value).toBe(0);
     expect(t.log.records.some((r) => r.msg === 'KPIs fresh again: the actuator acts')).toBe(true);
   });

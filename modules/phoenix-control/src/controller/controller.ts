@@ -1,28 +1,14 @@
 import type { Registry } from 'prom-client';
-import { Actuator, type Decision, type OverrideSpec, type Setting } from '../actuator/actuator';
+import { Actuator, type Decision, type OverrideSpec } from '../actuator/actuator';
+import type { Setting } from '../actuator/options';
 import type { ActuatorConfig } from '../actuator/config';
-import type { Clock } from '@phoenix/runtime';
-import { iso } from '@phoenix/runtime';
-import { ConfigErrors } from '@phoenix/runtime';
-import type { ControlHealth, ControlOverrideRequest, ControlStatus, Mode } from '../contracts';
+import { type Clock, iso, type Logger } from '@phoenix/runtime';
+import type { ControlHealth, ControlOverrideRequest, ControlStatus, Mode } from '@phoenix/contracts';
 import type { ControlFileWriter } from '../controlFileWriter/writer';
 import type { HistoryStore, NewHistoryEntry } from '../history/store';
-import type { Logger } from '@phoenix/runtime';
 import type { KpiSource } from '../observer/observer';
+import type { ControllerConfig } from './config';
 import { ControlMetrics } from './metrics';
-
-export interface ControllerConfig {
-  /** Control interval (PHOENIX_CONTROL_INTERVAL_SECONDS). */
-  intervalSeconds: number;
-}
-
-export const defaultControllerConfig: ControllerConfig = { intervalSeconds: 15 };
-
-export function validateControllerConfig(c: ControllerConfig, prefix = 'controller'): string[] {
-  const e = new ConfigErrors();
-  e.number(`${prefix}.intervalSeconds`, c.intervalSeconds, { min: 0, exclusiveMin: true, max: 3600 });
-  return e.messages;
-}
 
 export interface ControllerDeps {
   config: ControllerConfig;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { validateControlHistory } from '../contracts';
+import { validateControlHistory } from '@phoenix/contracts';
 import { silentLogger } from '@phoenix/runtime';
-import { HistoryStore, validateHistoryConfig, type NewHistoryEntry } from './store';
+import { HistoryStore, type NewHistoryEntry } from './store';
 
 const entry = (over: Partial<NewHistoryEntry> = {}): NewHistoryEntry => ({
   at: '2026-01-01T00:00:00.000Z',
@@ -61,12 +61,5 @@ describe('HistoryStore (SQLite)', () => {
     expect(s.record(entry())).toBeUndefined();
     expect(s.failureCount()).toBe(1);
     expect(s.list(5)).toEqual([]);
-  });
-
-  it('validate() names the config key', () => {
-    expect(validateHistoryConfig({ path: '', maxRows: 1 })).toEqual([
-      'history.path: must be a non-empty string',
-      'history.maxRows: must be >= 10 (got 1)',
-    ]);
   });
 });

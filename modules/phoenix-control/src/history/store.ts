@@ -1,28 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConfigErrors } from '@phoenix/runtime';
-import type { ControlHistoryEntry } from '../contracts';
 import type { Logger } from '@phoenix/runtime';
-
-export interface HistoryConfig {
-  /** SQLite file (default `${PHOENIX_DATA_DIR}/control_history.sqlite`). */
-  path: string;
-  /** Oldest rows beyond this many are pruned. */
-  maxRows: number;
-}
-
-export const defaultHistoryConfig: HistoryConfig = {
-  path: path.join('data', 'control_history.sqlite'),
-  maxRows: 100000,
-};
-
-export function validateHistoryConfig(c: HistoryConfig, prefix = 'history'): string[] {
-  const e = new ConfigErrors();
-  e.nonEmpty(`${prefix}.path`, c.path);
-  e.number(`${prefix}.maxRows`, c.maxRows, { integer: true, min: 10 });
-  return e.messages;
-}
+import type { ControlHistoryEntry } from '@phoenix/contracts';
+import type { HistoryConfig } from './config';
 
 export type NewHistoryEntry = Omit<ControlHistoryEntry, 'id'>;
 

@@ -30,7 +30,7 @@ export function validateObserverConfig(c: ObserverConfig, prefix = 'observer'): 
   const e = new ConfigErrors();
   e.url(`${prefix}.coreUrl`, c.coreUrl);
   e.url(`${prefix}.prometheusUrl`, c.prometheusUrl, true);
-  if (/[{}]/.test(c.prometheusSelector)) e.add(`${prefix}.prometheusSelector`, 'give label matchers only, without braces (e.g. job="phoenix-core")');
+  e.labelMatchers(`${prefix}.prometheusSelector`, c.prometheusSelector);
   e.number(`${prefix}.intervalSeconds`, c.intervalSeconds, { min: 0, exclusiveMin: true, max: 3600 });
   e.number(`${prefix}.timeoutSeconds`, c.timeoutSeconds, { min: 0, exclusiveMin: true, max: 300 });
   e.number(`${prefix}.staleAfterSeconds`, c.staleAfterSeconds, { min: 0, exclusiveMin: true });

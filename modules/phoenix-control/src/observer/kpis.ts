@@ -1,4 +1,4 @@
-import type { ControlKpis, ControlPipelineValues } from '../contracts';
+import type { ControlKpis, ControlPipelineValues } from '@phoenix/contracts';
 import type { Sample } from '@phoenix/runtime';
 
 /** The observatory metric names (contracts/metrics/observatory.md) the observer reads. */

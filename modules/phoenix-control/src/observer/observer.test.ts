@@ -1,11 +1,9 @@
 import http from 'node:http';
-import { findSamples, freePorts, parsePrometheusText } from '@phoenix/testkit';
+import { freePorts } from '@phoenix/testkit';
+import { findSamples, parseExposition, ManualClock, silentLogger } from '@phoenix/runtime';
 import { Registry } from 'prom-client';
-import { ManualClock } from '@phoenix/runtime';
-import { validateControlStatus } from '../contracts';
-import { silentLogger } from '@phoenix/runtime';
-import { defaultObserverConfig, validateObserverConfig, type ObserverConfig } from './config';
-import { parseExposition } from '@phoenix/runtime';
+import { validateControlStatus } from '@phoenix/contracts';
+import { defaultObserverConfig, type ObserverConfig } from './config';
 import { Observer } from './observer';
 
 /** An observatory exposition as the core publishes it (contracts/metrics/observatory.md). */
@@ -137,7 +135,7 @@ describe('Observer', () => {
     core.state.status = 200;
     core.state.body = 'phoenix_store_series 3\n';
     expect(await obs.scrapeOnce()).toMatchObject({ ok: false, reason: 'missing_metrics' });
-    const exp = parsePrometheusText(await registry.metrics());
+    const exp = parseExposition(await registry.metrics(), { strict: true });
     expect(findSamples(exp, 'phoenix_observer_pipeline_series')).toHaveLength(0);
     expect(findSamples(exp, 'phoenix_observer_scrape_up')[0].value).toBe(0);
     expect(findSamples(exp, 'phoenix_observer_kpis_stale')[0].value).toBe(1);
@@ -162,7 +160,7 @@ describe('Observer', () => {
     expect(obs.current()?.kpis.age_seconds).toBe(29);
     clock.advance(2_000);
     expect(obs.current()).toBeUndefined();
-    const exp = parsePrometheusText(await registry.metrics());
+    const exp = parseExposition(await registry.metrics(), { strict: true });
     expect(findSamples(exp, 'phoenix_observer_pipeline_series')).toHaveLength(0);
     expect(findSamples(exp, 'phoenix_observer_kpi_age_seconds')[0].value).toBe(31);
   });
@@ -170,12 +168,10 @@ describe('Observer', () => {
   it('serves its KPIs on /metrics and /health over HTTP', async () => {
     const [port] = await freePorts(1);
     const { obs } = observer({ coreUrl: core.url, port }, new ManualClock(Date.now()));
-    await obs.listen();
+    await obs.start(); // bound, and the first scrape done
     try {
-      obs.start();
-      await new Promise((r) => setTimeout(r, 200));
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      const exp = parsePrometheusText(text);
+      const exp = parseExposition(text, { strict: true });
       expect(findSamples(exp, 'phoenix_observer_pipeline_series', { pipeline: 'full_fidelity' })[0].value).toBe(15000);
       expect(findSamples(exp, 'phoenix_observer_optimized_series_by_profile', { profile: 'aggressive' })[0].value).toBe(5250);
       expect(findSamples(exp, 'phoenix_observer_scrape_up')[0].value).toBe(1);
@@ -185,6 +181,35 @@ describe('Observer', () => {
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
     } finally {
       await obs.stop();
+    }
+  });
+
+  it('lifecycle: start binds and scrapes, the next scrape is due after the interval; stop closes the port and ends the scrapes; start after stop rejects', async () => {
+    const [port] = await freePorts(1);
+    let scrapes = 0;
+    const counting = await fakeServer(() => {
+      scrapes += 1;
+      return observatory({ full: 15000, points: 0 });
+    });
+    const { obs, clock } = observer({ coreUrl: counting.url, port, intervalSeconds: 15 }, new ManualClock(Date.now()));
+    try {
+      const first = obs.start();
+      expect(obs.start()).toBe(first);
+      await first;
+      expect(scrapes).toBe(1);
+      expect(clock.pending()).toBe(1); // the next scrape
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      await Promise.all([obs.stop(), obs.stop()]);
+      expect(clock.pending()).toBe(0);
+      await clock.advanceAsync(60_000);
+      expect(scrapes).toBe(1);
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      await expect(obs.start()).rejects.toThrow('observer is stopped; it cannot be started again');
+      const never = observer({ coreUrl: counting.url, port }).obs;
+      await never.stop(); // without start: nothing to release, nothing scraped
+      expect([never.port, scrapes]).toEqual([undefined, 1]);
+    } finally {
+      await counting.close();
     }
   });
 
@@ -213,17 +238,5 @@ describe('Observer', () => {
     } finally {
       await prom.close();
     }
-  });
-
-  it('validate() names the config key', () => {
-    expect(validateObserverConfig(defaultObserverConfig)).toEqual([]);
-    expect(validateObserverConfig({ ...defaultObserverConfig, coreUrl: 'nope', intervalSeconds: 0, port: 70000 })).toEqual([
-      'observer.coreUrl: must be a URL (got "nope")',
-      'observer.intervalSeconds: must be > 0 (got 0)',
-      'observer.port: must be <= 65535 (got 70000)',
-    ]);
-    expect(validateObserverConfig({ ...defaultObserverConfig, intervalSeconds: 60, staleAfterSeconds: 30 })).toEqual([
-      'observer.staleAfterSeconds: must be >= observer.intervalSeconds (60), or every reading is stale',
-    ]);
   });
 });

@@ -1,11 +1,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { KpiReading } from '../actuator/actuator';
-import type { Clock } from '@phoenix/runtime';
-import type { ControlKpis, ControlPipelineValues } from '../contracts';
-import type { Logger } from '@phoenix/runtime';
+import { type Clock, type HttpListener, type Lifecycle, LifecycleGuard, type Logger, listenHttp, parseExposition, type Sample, type TimerHandle } from '@phoenix/runtime';
+import type { ControlKpis, ControlPipelineValues } from '@phoenix/contracts';
 import { optionalGauge } from '../promUtil';
 import type { ObserverConfig } from './config';
-import { listenHttp, parseExposition, type HttpListener, type Sample } from '@phoenix/runtime';
 import { buildKpis, isWanted, OBSERVATORY, type IngestMemory } from './kpis';
 
 /** Where the controller gets its KPIs from (the observer, or a fake in tests). */
@@ -24,18 +22,20 @@ const PIPELINES = ['full_fidelity', 'optimized', 'experimental_topk'] as const;
  * Scrapes the core's observatory (or queries Prometheus) every interval and turns it into KPIs, exposed on its
  * own /metrics. A failed scrape or a reading older than staleAfterSeconds makes the KPIs absent (the KPI
  * gauges disappear from /metrics; `current()` returns undefined); failures are counted by reason.
+ * A {@link Lifecycle}: start() binds its listener, scrapes once and schedules the next scrapes; stop() ends both.
  */
-export class Observer implements KpiSource {
+export class Observer implements KpiSource, Lifecycle {
   private reading: KpiReading | undefined;
   private lastOk = false;
   private ingest: IngestMemory | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private running = false;
   private inFlight: Promise<ScrapeOutcome> | undefined;
   private server: HttpListener | undefined;
   private readonly failures: Counter<'reason'>;
   private readonly scrapes: Counter<'result'>;
   private readonly duration: Gauge;
+  private readonly lifecycle = new LifecycleGuard('observer', () => this.doStart(), () => this.doStop());
 
   constructor(
     private readonly cfg: ObserverConfig,
@@ -225,23 +225,30 @@ export class Observer implements KpiSource {
     return { ok: true, samples };
   }
 
-  /** Scrapes now and then every interval (the next scrape is scheduled when the previous one ends). */
-  start(): void {
-    if (this.running) return;
+  /** Serves /metrics and /health on cfg.port, scrapes once, then every interval (each scrape scheduled when the previous one ends). */
+  start(): Promise<void> {
+    return this.lifecycle.start();
+  }
+
+  /** Closes the listener and stops scraping (a scrape in flight is awaited). */
+  stop(): Promise<void> {
+    return this.lifecycle.stop();
+  }
+
+  private async doStart(): Promise<void> {
+    await this.listen();
+    await this.scrapeOnce();
     this.running = true;
     const loop = (): void => {
       if (!this.running) return;
       void this.scrapeOnce().finally(() => {
-        if (!this.running) return;
-        this.timer = setTimeout(loop, this.cfg.intervalSeconds * 1000);
-        this.timer.unref();
+        if (this.running) this.timer = this.clock.setTimeout(loop, this.cfg.intervalSeconds * 1000);
       });
     };
-    loop();
+    this.timer = this.clock.setTimeout(loop, this.cfg.intervalSeconds * 1000);
   }
 
-  /** Serves the observer's /metrics and /health on cfg.port. */
-  async listen(): Promise<number> {
+  private async listen(): Promise<void> {
     this.server = await listenHttp(
       (req, res) => {
         const url = (req.url ?? '/').split('?')[0];
@@ -268,17 +275,16 @@ export class Observer implements KpiSource {
       },
       { port: this.cfg.port, bindAddress: this.cfg.bindAddress, stopGraceMs: 0 },
     );
-    return this.server.port;
   }
 
-  /** The bound port of the observer's listener (after listen). */
+  /** The bound port of the observer's listener (after start). */
   get port(): number | undefined {
     return this.server?.port;
   }
 
-  async stop(): Promise<void> {
+  private async doStop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.clock.clearTimeout(this.timer);
     await this.server?.stop();
     await this.inFlight?.catch(() => undefined);
   }

@@ -1,6 +1,5 @@
 import { sample } from '../../test/samples';
-import type { BenchmarkControlTransition, ControlHistoryEntry, ScenarioDefinition } from '../contracts';
-import { validateBenchmarkResult } from '../contracts';
+import { type BenchmarkControlTransition, type ControlHistoryEntry, type ScenarioDefinition, validateBenchmarkResult } from '@phoenix/contracts';
 import { analyzeRun, attachReasons, summarize, type AnalysisInput } from './analyze';
 
 const entry = (id: number, at: string, to_mode: ControlHistoryEntry['to_mode'], to_profile: ControlHistoryEntry['to_profile'], reason: string, kind: ControlHistoryEntry['kind'] = 'transition'): ControlHistoryEntry => ({

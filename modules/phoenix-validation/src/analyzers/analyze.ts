@@ -8,7 +8,7 @@ import type {
   BenchmarkSample,
   ControlHistoryEntry,
   ScenarioDefinition,
-} from '../contracts';
+} from '@phoenix/contracts';
 import { analyzeControl, type StepInput } from './control';
 import { estimateCost, type Prices } from './cost';
 import { analyzeFreshness } from './freshness';

@@ -1,5 +1,5 @@
 import { sample } from '../../test/samples';
-import type { BenchmarkSample } from '../contracts';
+import type { BenchmarkSample } from '@phoenix/contracts';
 import { analyzeControl, detectTransitions, moreLossy, settlingAfter } from './control';
 
 const at = (t: number, mode: BenchmarkSample['mode'], active: number, profile: BenchmarkSample['profile'] = 'balanced', extra: Partial<BenchmarkSample> = {}): BenchmarkSample =>

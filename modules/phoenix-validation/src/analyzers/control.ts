@@ -1,4 +1,4 @@
-import type { BenchmarkControl, BenchmarkControlTransition, BenchmarkModeName, BenchmarkSample, BenchmarkStep } from '../contracts';
+import type { BenchmarkControl, BenchmarkControlTransition, BenchmarkModeName, BenchmarkSample, BenchmarkStep } from '@phoenix/contracts';
 
 const MODE_ORDER: Record<BenchmarkModeName, number> = { conservative: 0, balanced: 1, aggressive: 2 };
 

@@ -1,4 +1,4 @@
-import type { BenchmarkCost, BenchmarkCostLine, BenchmarkSample } from '../contracts';
+import type { BenchmarkCost, BenchmarkCostLine, BenchmarkSample } from '@phoenix/contracts';
 import { pairedMeans } from './series';
 
 /** Seconds in an average month (365.25 / 12 days). */

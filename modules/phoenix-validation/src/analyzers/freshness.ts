@@ -1,4 +1,4 @@
-import type { BenchmarkFreshness, BenchmarkProbe } from '../contracts';
+import type { BenchmarkFreshness, BenchmarkProbe } from '@phoenix/contracts';
 import { finite, max, percentile } from './stats';
 
 /** p50, p99 (nearest rank) and max of the probes' freshness; timeouts counted apart (a timeout has no value). */

@@ -1,4 +1,4 @@
-import type { BenchmarkPipelineValues, BenchmarkRatioByPipeline, BenchmarkRatioStats, BenchmarkSample } from '../contracts';
+import type { BenchmarkPipelineValues, BenchmarkRatioByPipeline, BenchmarkRatioStats, BenchmarkSample } from '@phoenix/contracts';
 import { finite, last, mean } from './stats';
 
 type RatioField = 'totals_preservation' | 'attribution_coverage';

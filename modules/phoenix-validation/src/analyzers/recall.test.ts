@@ -1,4 +1,4 @@
-import type { BenchmarkProbe } from '../contracts';
+import type { BenchmarkProbe } from '@phoenix/contracts';
 import { analyzeFreshness } from './freshness';
 import { analyzeRecall } from './recall';
 

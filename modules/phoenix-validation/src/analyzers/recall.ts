@@ -1,4 +1,4 @@
-import type { BenchmarkMissedHeavyHitter, BenchmarkProbe, BenchmarkRecall, BenchmarkRecallStats } from '../contracts';
+import type { BenchmarkMissedHeavyHitter, BenchmarkProbe, BenchmarkRecall, BenchmarkRecallStats } from '@phoenix/contracts';
 
 const MAX_MISSED = 20;
 

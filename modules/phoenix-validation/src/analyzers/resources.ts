@@ -1,4 +1,4 @@
-import type { BenchmarkResources, BenchmarkSample } from '../contracts';
+import type { BenchmarkResources, BenchmarkSample } from '@phoenix/contracts';
 import { finite, max } from './stats';
 
 /**

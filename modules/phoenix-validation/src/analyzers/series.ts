@@ -5,7 +5,7 @@ import type {
   BenchmarkSample,
   BenchmarkSeriesByPipeline,
   BenchmarkSeriesStats,
-} from '../contracts';
+} from '@phoenix/contracts';
 import { finite, last, max, mean, percentile } from './stats';
 
 export const PIPELINES: readonly BenchmarkPipelineName[] = ['full_fidelity', 'optimized', 'experimental_topk'];

@@ -1,4 +1,4 @@
-import type { BenchmarkControl, ScenarioSlo } from '../contracts';
+import type { BenchmarkControl, ScenarioSlo } from '@phoenix/contracts';
 import { evaluateSlo, type Scores } from './slo';
 
 function scores(over: { control?: Partial<BenchmarkControl>; cost?: number | null; totals?: number | null; recall?: number | null } = {}): Scores {

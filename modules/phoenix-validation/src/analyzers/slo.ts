@@ -1,4 +1,4 @@
-import type { BenchmarkModeName, BenchmarkResult, BenchmarkSloCheck, BenchmarkSloReport, ScenarioSlo } from '../contracts';
+import type { BenchmarkModeName, BenchmarkResult, BenchmarkSloCheck, BenchmarkSloReport, ScenarioSlo } from '@phoenix/contracts';
 import { preservationScore } from './ratios';
 
 /** The scores an SLO report is computed from (a result without its SLO verdict). */

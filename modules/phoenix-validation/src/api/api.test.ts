@@ -2,35 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '@phoenix/testkit';
 import { FakeStack } from '../../test/fakeStack';
-import { tmpDir } from '../../test/helpers';
+import { catalogYaml, quickSpikeScenario, tmpDir } from '../../test/helpers';
 import { call, documented, seen } from '../../test/openapi';
 import { loadConfig, type ValidationServiceConfig } from '../config';
-import type { BenchmarkResult, BenchmarkRun, ValidationBenchmarkList, ValidationError, ValidationHealth } from '../contracts';
-import { silentLogger } from '@phoenix/runtime';
-import { startValidationService, type ValidationService } from '../service';
+import type { BenchmarkResult, BenchmarkRun, ValidationBenchmarkList, ValidationError, ValidationHealth } from '@phoenix/contracts';
+import { silentLogger, startLifecycle } from '@phoenix/runtime';
+import { ValidationService } from '../service';
 import { RunStore } from '../store/store';
 
 const TOKEN = 'validation-test-token-0123456789';
 
-const CATALOG = `version: 1
-scenarios:
-  - name: quick_spike
-    description: the spike profile, observed for 120 scenario seconds
-    profile: spike
-    duration_seconds: 120
-    reference_target_series: 8000
-    slo:
-      peak_modes: [aggressive]
-      min_totals_preservation: 1
-      min_heavy_hitter_recall: 1
-      max_transitions: 4
-  - name: long_steady
-    description: the steady profile for 10 minutes (cancelled by the tests)
-    profile: steady
-    duration_seconds: 600
-    slo:
-      max_transitions: 0
-`;
+const CATALOG = catalogYaml(
+  quickSpikeScenario(['min_heavy_hitter_recall: 1', 'max_transitions: 4']),
+  ['  - name: long_steady', '    description: the steady profile for 10 minutes (cancelled by the tests)', '    profile: steady', '    duration_seconds: 600', '    slo:', '      max_transitions: 0'].join('\n'),
+);
 
 async function startService(dir: string, stack: FakeStack, env: Record<string, string> = {}): Promise<{ svc: ValidationService; base: string; config: ValidationServiceConfig }> {
   fs.writeFileSync(path.join(dir, 'catalog.yaml'), CATALOG);
@@ -46,7 +31,7 @@ async function startService(dir: string, stack: FakeStack, env: Record<string, s
     ...env,
   });
   if (errors.length > 0) throw new Error(errors.join('\n'));
-  const svc = await startValidationService(config, { log: silentLogger(), processMetrics: false });
+  const svc = await startLifecycle(new ValidationService(config, { log: silentLogger(), processMetrics: false }));
   return { svc, base: `http://127.0.0.1:${svc.port}`, config };
 }
 

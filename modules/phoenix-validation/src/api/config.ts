@@ -1,4 +1,4 @@
-import { checkRestApiConfig, ConfigErrors, type RestApiConfig } from '@phoenix/runtime';
+import { checkListLimits, checkRestApiConfig, ConfigErrors, type RestApiConfig } from '@phoenix/runtime';
 
 /** The API's settings; `port` is PHOENIX_VALIDATION_PORT. */
 export interface ApiConfig extends RestApiConfig {
@@ -19,7 +19,6 @@ export const defaultApiConfig: ApiConfig = {
 export function validateApiConfig(c: ApiConfig, prefix = 'api'): string[] {
   const e = new ConfigErrors();
   checkRestApiConfig(e, c, prefix, 'benchmark API');
-  e.number(`${prefix}.listMaxLimit`, c.listMaxLimit, { integer: true, min: 1, max: 1000 });
-  e.number(`${prefix}.listDefaultLimit`, c.listDefaultLimit, { integer: true, min: 1, max: c.listMaxLimit });
+  checkListLimits(e, { defaultLimit: `${prefix}.listDefaultLimit`, maxLimit: `${prefix}.listMaxLimit` }, c.listDefaultLimit, c.listMaxLimit);
   return e.messages;
 }

@@ -1,10 +1,8 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { installApiGuards, installApiTail, listenHttp, type HttpListener } from '@phoenix/runtime';
-import type { ValidationError, ValidationHealth } from '../contracts';
-import { validateBenchmarkRequest } from '../contracts';
+import { installApiGuards, installApiTail, listenHttp, readLimitParam, type HttpListener, type Logger } from '@phoenix/runtime';
+import { type ValidationError, type ValidationHealth, validateBenchmarkRequest } from '@phoenix/contracts';
 import { isRunState, RUN_STATES } from '../lifecycle/stateMachine';
-import type { Logger } from '@phoenix/runtime';
 import { RunConflictError, UnknownScenarioError, type RunManager } from '../runner/manager';
 import { BusyError, UnknownRunError } from '../store/store';
 import type { ApiConfig } from './config';
@@ -23,7 +21,6 @@ function sendError(res: Response, status: number, error: string, details?: strin
   if (runId) body.run_id = runId;
   res.status(status).json(body);
 }
-
 
 /** Maps the manager's errors to HTTP statuses. */
 function sendManagerError(res: Response, err: unknown, log: Logger): void {
@@ -52,21 +49,15 @@ export function createApiApp(deps: ApiDeps): express.Express {
 
   app.get('/api/v1/benchmarks', (req, res) => {
     const problems: string[] = [];
-    let limit = config.listDefaultLimit;
-    const rawLimit = req.query.limit;
-    if (rawLimit !== undefined) {
-      const s = Array.isArray(rawLimit) ? undefined : String(rawLimit);
-      if (s === undefined || !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > config.listMaxLimit) {
-        problems.push(`limit: must be an integer from 1 to ${config.listMaxLimit} (got ${JSON.stringify(rawLimit)})`);
-      } else limit = Number(s);
-    }
+    const limit = readLimitParam(req.query.limit, config.listDefaultLimit, config.listMaxLimit);
+    if ('problem' in limit) problems.push(limit.problem);
     const rawState = req.query.state;
     if (rawState !== undefined && !isRunState(rawState)) problems.push(`state: must be one of ${RUN_STATES.join(', ')} (got ${JSON.stringify(rawState)})`);
     if (problems.length > 0) {
       sendError(res, 400, 'invalid query parameter', problems);
       return;
     }
-    res.json({ runs: manager.list({ limit, state: isRunState(rawState) ? rawState : undefined }) });
+    res.json({ runs: manager.list({ limit: 'limit' in limit ? limit.limit : config.listDefaultLimit, state: isRunState(rawState) ? rawState : undefined }) });
   });
 
   app.post('/api/v1/benchmarks', limiter, authorize, requireJson, json, (req, res) => {

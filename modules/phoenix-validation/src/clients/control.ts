@@ -1,5 +1,4 @@
-import type { ControlHistoryEntry } from '../contracts';
-import { validateControlHistory } from '../contracts';
+import { type ControlHistoryEntry, validateControlHistory } from '@phoenix/contracts';
 import { fetchJson, joinUrl } from '../sources/http';
 
 /** Reads phoenix-control's history (GET /api/v1/history), for the actuator's reasons of the transitions seen. */

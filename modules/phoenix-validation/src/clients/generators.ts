@@ -1,5 +1,4 @@
-import type { GeneratorsLoadSettings, GeneratorsLoadStatus, GeneratorsScenarioList, GeneratorsTruth } from '../contracts';
-import { validateGeneratorsLoadStatus, validateGeneratorsScenarioList, validateGeneratorsTruth } from '../contracts';
+import { type GeneratorsLoadSettings, type GeneratorsLoadStatus, type GeneratorsScenarioList, type GeneratorsTruth, validateGeneratorsLoadStatus, validateGeneratorsScenarioList, validateGeneratorsTruth } from '@phoenix/contracts';
 import { fetchJson, HttpError, joinUrl } from '../sources/http';
 
 function checked<T>(what: string, v: { ok: true; value: T } | { ok: false; errors: string[] }): T {

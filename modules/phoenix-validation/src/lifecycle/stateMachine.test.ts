@@ -1,4 +1,4 @@
-import type { BenchmarkRunState } from '../contracts';
+import type { BenchmarkRunState } from '@phoenix/contracts';
 import { assertTransition, canTransition, IllegalTransitionError, isFinal, isInFlight, RUN_STATES } from './stateMachine';
 
 describe('run lifecycle', () => {

@@ -1,4 +1,4 @@
-import type { BenchmarkRunState } from '../contracts';
+import type { BenchmarkRunState } from '@phoenix/contracts';
 
 /**
  * The run lifecycle: pending -> running -> analyzing -> completed; pending or running -> cancelled;

@@ -1,5 +1,5 @@
 import { sample } from '../../test/samples';
-import type { BenchmarkRun } from '../contracts';
+import type { BenchmarkRun } from '@phoenix/contracts';
 import { renderReport } from './html';
 import { barChart, esc, lineChart, niceTicks } from './svg';
 

@@ -1,4 +1,4 @@
-import type { BenchmarkControlTransition, BenchmarkModeName, BenchmarkResult, BenchmarkRun, BenchmarkSample, ScenarioDefinition } from '../contracts';
+import type { BenchmarkControlTransition, BenchmarkModeName, BenchmarkResult, BenchmarkRun, BenchmarkSample, ScenarioDefinition } from '@phoenix/contracts';
 import { preservationScore } from '../analyzers/ratios';
 import { barChart, esc, lineChart, type Band, type LineSeries, type VerticalMark } from './svg';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { GeneratorsLoadSettings, GeneratorsLoadStatus } from '../contracts';
+import type { GeneratorsLoadSettings, GeneratorsLoadStatus } from '@phoenix/contracts';
 import type { GeneratorsClient } from '../clients/generators';
 import { loadProfile } from '../catalog/catalog';
 import { LoadDriver } from './loadDriver';

@@ -1,4 +1,4 @@
-import type { GeneratorsLoadSettings, LoadProfile } from '../contracts';
+import type { GeneratorsLoadSettings, LoadProfile } from '@phoenix/contracts';
 import type { GeneratorsClient } from '../clients/generators';
 import { loadPointAt, type LoadPoint } from '../catalog/schedule';
 

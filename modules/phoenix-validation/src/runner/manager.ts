@@ -1,14 +1,12 @@
 import crypto from 'node:crypto';
-import type { BenchmarkResult, BenchmarkRun, BenchmarkRunProgress, BenchmarkRunState, ScenarioCatalog, ScenarioDefinition } from '../contracts';
+import type { BenchmarkResult, BenchmarkRun, BenchmarkRunProgress, BenchmarkRunState, ScenarioCatalog, ScenarioDefinition } from '@phoenix/contracts';
 import { summarize } from '../analyzers/analyze';
 import { findScenario } from '../catalog/catalog';
 import type { ControlClient } from '../clients/control';
 import type { GeneratorsClient } from '../clients/generators';
-import type { Clock } from '@phoenix/runtime';
-import { iso, systemClock } from '@phoenix/runtime';
+import { type Clock, iso, systemClock, type Logger } from '@phoenix/runtime';
 import type { ValidationServiceConfig } from '../config';
 import { isFinal } from '../lifecycle/stateMachine';
-import type { Logger } from '@phoenix/runtime';
 import { renderReport } from '../report/html';
 import type { KpiSource } from '../sources/kpis';
 import { BusyError, UnknownRunError, type RunRecord, type RunStore } from '../store/store';
@@ -152,7 +150,7 @@ export class RunManager {
       if (inFlight.abort.signal.aborted) throw new RunCancelledError(inFlight.cancelReason ?? 'cancelled');
       store.transition(id, 'running', at());
       const run = new ScenarioRun(
-        { config: this.deps.config, source: this.deps.source, generators: this.deps.generators, control: this.deps.control, log, now: () => this.clock.now() },
+        { config: this.deps.config, source: this.deps.source, generators: this.deps.generators, control: this.deps.control, log, clock: this.clock },
         id,
         scenario,
         timeScale,

@@ -7,7 +7,7 @@ import type {
   BenchmarkSample,
   LoadProfile,
   ScenarioDefinition,
-} from '../contracts';
+} from '@phoenix/contracts';
 import { analyzeRun, type ActuatorHistory } from '../analyzers/analyze';
 import { detectTransitions } from '../analyzers/control';
 import { loadProfile } from '../catalog/catalog';
@@ -15,11 +15,11 @@ import { loadSteps, nextBoundaryAfter, peakProcessesPerHost, profileDuration, sc
 import type { ControlClient } from '../clients/control';
 import type { GeneratorsClient } from '../clients/generators';
 import type { ValidationServiceConfig } from '../config';
-import type { Logger } from '@phoenix/runtime';
+import { sleep, systemClock, type Clock, type Logger } from '@phoenix/runtime';
 import type { KpiReading, KpiSource } from '../sources/kpis';
 import { Prober } from '../sources/probes';
 import { LoadDriver } from './loadDriver';
-import { every, sleep } from './sleep';
+import { every } from './every';
 
 /** A run was cancelled (DELETE, Ctrl-C). */
 export class RunCancelledError extends Error {
@@ -43,7 +43,8 @@ export interface RunnerDeps {
   generators: GeneratorsClient;
   control?: ControlClient;
   log: Logger;
-  now?: () => number;
+  /** time of the samples and the schedule, and the clock of every wait (default the system clock) */
+  clock?: Clock;
 }
 
 /** What the run settled before driving any load. */
@@ -71,6 +72,7 @@ const MAX_DRIVER_FAILURES = 3;
 
 /** One benchmark run of a scenario: prepare (profile, budget, fleet), drive and observe, analyze. */
 export class ScenarioRun {
+  private readonly clock: Clock;
   private readonly now: () => number;
 
   constructor(
@@ -80,7 +82,8 @@ export class ScenarioRun {
     readonly timeScale: number,
     private readonly hooks: RunHooks,
   ) {
-    this.now = deps.now ?? (() => Date.now());
+    this.clock = deps.clock ?? systemClock;
+    this.now = () => this.clock.now();
   }
 
   /** Reads the profile, the budget in force and sizes the fleet; throws with a reason the run fails with. */
@@ -151,7 +154,7 @@ export class ScenarioRun {
         topN: rc.recallTopN,
         minAgeSeconds: rc.recallMinAgeSeconds,
         exportIntervalSeconds: prepared.exportIntervalSeconds,
-        now: this.now,
+        clock: this.clock,
         debug: (msg) => log.debug(msg, { run: this.runId }),
       },
       generators,
@@ -233,14 +236,14 @@ export class ScenarioRun {
             }
           }
           const nextBoundaryMs = (nextBoundaryAfter(prepared.profile, t) - offset()) * this.timeScale * 1000;
-          await sleep(Math.min(driveMs, Math.max(0, nextBoundaryMs) + 2), done.signal);
+          await sleep(this.clock, Math.min(driveMs, Math.max(0, nextBoundaryMs) + 2), done.signal);
         }
       })(),
-      every(sampleMs, done.signal, () => takeSample(done.signal), this.now),
+      every(this.clock, sampleMs, done.signal, () => takeSample(done.signal)),
       (async () => {
         // The first probe waits one probe interval: nothing is old enough to be a heavy hitter before.
-        await sleep(probeMs, done.signal);
-        await every(probeMs, done.signal, async () => {
+        await sleep(this.clock, probeMs, done.signal);
+        await every(this.clock, probeMs, done.signal, async () => {
           try {
             const p = await prober.probe(offset, samples[samples.length - 1]?.active_pipeline, done.signal);
             if (done.signal.aborted) return;
@@ -251,7 +254,7 @@ export class ScenarioRun {
             probeFailures += 1;
             firstProbeError ||= (err as Error).message;
           }
-        }, this.now);
+        });
       })(),
     ];
     try {

@@ -1,4 +1,4 @@
-import type { BenchmarkModeName, BenchmarkPipelineName, BenchmarkPipelineValues, BenchmarkSample } from '../contracts';
+import type { BenchmarkModeName, BenchmarkPipelineName, BenchmarkPipelineValues, BenchmarkSample } from '@phoenix/contracts';
 import type { Sample } from '@phoenix/runtime';
 
 /** What one reading of the KPIs gives (a sample without its time and load fields). */

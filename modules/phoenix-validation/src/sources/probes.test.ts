@@ -1,4 +1,4 @@
-import type { GeneratorsHostTruth, GeneratorsTopProcess } from '../contracts';
+import type { GeneratorsHostTruth, GeneratorsTopProcess } from '@phoenix/contracts';
 import { cpuByProcess, identityMatches, scoreRecall, visibleProcesses } from './probes';
 
 const top = (rank: number, pid: number, exe: string, extra: Partial<GeneratorsTopProcess> = {}): GeneratorsTopProcess => ({

@@ -1,7 +1,6 @@
-import type { BenchmarkMissedHeavyHitter, BenchmarkPipelineName, BenchmarkProbe, GeneratorsHostTruth, GeneratorsTopProcess, GeneratorsTruth } from '../contracts';
+import type { BenchmarkMissedHeavyHitter, BenchmarkPipelineName, BenchmarkProbe, GeneratorsHostTruth, GeneratorsTopProcess, GeneratorsTruth } from '@phoenix/contracts';
 import type { GeneratorsClient } from '../clients/generators';
-import { parseLabels } from '@phoenix/runtime';
-import { sleep } from '../runner/sleep';
+import { parseLabels, sleep, systemClock, type Clock } from '@phoenix/runtime';
 import { fetchText } from './http';
 
 /** The Prometheus name of process.cpu.time on the core's outputs (the ranking signal, one series per state). */
@@ -117,7 +116,8 @@ export interface ProberOptions {
   /** Wall seconds between two generator exports (bounds the freshness wait). */
   exportIntervalSeconds: number;
   pollMs?: number;
-  now?: () => number;
+  /** time of the measurements and clock of the waits (default the system clock) */
+  clock?: Clock;
   /** Told why a freshness measurement was left out (diagnostics). */
   debug?: (msg: string) => void;
 }
@@ -130,13 +130,15 @@ export interface ProberOptions {
  */
 export class Prober {
   private readonly firstSeen = new Map<string, number>();
+  private readonly clock: Clock;
   private readonly now: () => number;
 
   constructor(
     private readonly opts: ProberOptions,
     private readonly generators: GeneratorsClient,
   ) {
-    this.now = opts.now ?? (() => Date.now());
+    this.clock = opts.clock ?? systemClock;
+    this.now = () => this.clock.now();
   }
 
   /** One probe; `offset()` gives the scenario seconds since the run started. */
@@ -200,7 +202,7 @@ export class Prober {
       for (;;) {
         if (signal?.aborted) return undefined;
         if (this.now() > deadline) return 'timeout';
-        await sleep(poll, signal);
+        await sleep(this.clock, poll, signal);
         const t = await this.generators.truth(signal);
         if (!t.running) return undefined;
         const h = t.hosts.find((x) => x.host_name === host.host_name);
@@ -230,7 +232,7 @@ export class Prober {
       if (v === undefined) return skip(`process ${top.pid} is gone`);
       if (v !== before) return Math.max(0, (seenAt - n1.at) / 1000);
       if (seenAt > deadline) return 'timeout';
-      await sleep(poll, signal);
+      await sleep(this.clock, poll, signal);
     }
   }
 }

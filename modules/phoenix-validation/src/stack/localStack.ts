@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ChildSupervisor, freePorts } from '@phoenix/runtime';
 
 /**
  * A local Phoenix stack for benchmarks at a reduced time scale: the built phoenix-core, phoenix-control and
@@ -10,6 +9,9 @@ import path from 'node:path';
  * scenarios multiplied by the time scale (so a scenario at time_scale s meets the stack it was written for):
  * control interval 5 s (the development setting), dwell 60 s, staleness 300 s, top-k window 60 s and ranking
  * every 10 s (the defaults), PID gains scaled to the interval as the control README says.
+ *
+ * The children run under the runtime's ChildSupervisor with an IPC channel: when this process dies, each
+ * service stops by itself (no orphans).
  */
 
 export interface ScaledStackEnv {
@@ -43,73 +45,21 @@ export function scaledStackEnv(timeScale: number, budget: number): ScaledStackEn
   };
 }
 
-/** A free TCP port on the loopback address. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  const out = new Set<number>();
-  while (out.size < n) out.add(await freePort());
-  return [...out];
-}
-
-export interface StackProcess {
-  name: string;
-  child: ChildProcess;
-  output(): string;
-  stop(graceMs?: number): Promise<number | string | null>;
-}
-
-/** Starts `node script` and waits until `healthUrl` answers 200. */
-export async function startProcess(name: string, script: string, env: Record<string, string>, healthUrl: string, timeoutMs = 30_000): Promise<StackProcess> {
+/** Starts `node script` (it must exist: build first) under a supervisor and waits until `healthUrl` answers 2xx. */
+export async function startStackProcess(name: string, script: string, env: Record<string, string>, healthUrl: string, timeoutMs = 30_000): Promise<ChildSupervisor> {
   if (!fs.existsSync(script)) throw new Error(`${name}: ${script} does not exist (build first: npx tsc -b)`);
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out += b.toString();
-    if (out.length > 200_000) out = out.slice(-100_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited: number | string | null | undefined;
-  const exit = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve((exited = code ?? signal))));
-  const proc: StackProcess = {
-    name,
-    child,
-    output: () => out,
-    async stop(graceMs = 5000) {
-      if (exited !== undefined) return exited;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const code = await exit;
-      clearTimeout(t);
-      return code;
-    },
-  };
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited !== undefined) throw new Error(`${name} exited (${String(exited)}) before it was healthy:\n${out.slice(-4000)}`);
-    const ok = await fetch(healthUrl, { signal: AbortSignal.timeout(1000) })
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) return proc;
-    if (Date.now() > deadline) {
-      await proc.stop(1000);
-      throw new Error(`${name}: ${healthUrl} not healthy after ${timeoutMs} ms:\n${out.slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const proc = new ChildSupervisor({ name, command: process.execPath, args: [script], env, ipc: true, ready: { url: healthUrl, timeoutMs }, tailLines: 2000 });
+  try {
+    await proc.start();
+  } catch (err) {
+    await proc.stop();
+    throw err;
   }
+  return proc;
 }
+
+export type StackService = 'phoenix-core' | 'phoenix-control' | 'phoenix-generators';
+export const STACK_SERVICES: readonly StackService[] = ['phoenix-core', 'phoenix-control', 'phoenix-generators'];
 
 export interface LocalStackOptions {
   timeScale: number;
@@ -117,21 +67,31 @@ export interface LocalStackOptions {
   budget: number;
   /** Added to every process's environment (e.g. PHOENIX_VOLATILE_ATTRIBUTES for the core). */
   extraEnv?: Record<string, string>;
+  /** Which services, started in this order (default all three). */
+  services?: readonly StackService[];
+  /** Per service, on top of everything else (e.g. a shorter dwell for one test). */
+  env?: Partial<Record<StackService, Record<string, string>>>;
   /** Where the built modules are (default: this repository's modules/). */
   modulesDir?: string;
   dataDir?: string;
   token?: string;
+  /** How long each service may take to become healthy (default 30 s). */
+  healthTimeoutMs?: number;
 }
+
+export type StackPorts = Record<'grpc' | 'http' | 'full' | 'optimized' | 'topk' | 'observatory' | 'active' | 'health' | 'controlApi' | 'observer' | 'generators', number>;
 
 export interface LocalStack {
   /** The environment phoenix-validation needs to find this stack. */
   env: Record<string, string>;
-  ports: Record<'grpc' | 'http' | 'full' | 'optimized' | 'topk' | 'observatory' | 'active' | 'health' | 'controlApi' | 'observer' | 'generators', number>;
+  ports: StackPorts;
   dataDir: string;
-  processes: StackProcess[];
+  /** optimization_mode.yaml, written by control and watched by the core */
+  controlFile: string;
+  processes: ChildSupervisor[];
   /** The last lines of every process's output (for failure messages). */
   output(): string;
-  /** Stops the processes (generators, control, core); resolves with their exit codes. */
+  /** Stops the processes (the last started first); resolves with their exit codes (or signal names). */
   stop(): Promise<Record<string, number | string | null>>;
 }
 
@@ -140,23 +100,50 @@ export function defaultModulesDir(): string {
   return path.resolve(__dirname, '../../..');
 }
 
-/** Starts core, control and generators on free ports with intervals scaled to `timeScale`. */
+const PORT_NAMES = ['grpc', 'http', 'full', 'optimized', 'topk', 'observatory', 'active', 'health', 'controlApi', 'observer', 'generators'] as const;
+
+/** What each service is started with: its script (under modules/), its own variables, its health URL. */
+function serviceSpecs(ports: StackPorts): Record<StackService, { script: string; env: Record<string, string>; health: string }> {
+  const local = (port: number, p = ''): string => `http://127.0.0.1:${port}${p}`;
+  return {
+    'phoenix-core': {
+      script: 'phoenix-core/dist/main.js',
+      env: {
+        PHOENIX_OTLP_GRPC_PORT: String(ports.grpc),
+        PHOENIX_OTLP_HTTP_PORT: String(ports.http),
+        PHOENIX_FULL_FIDELITY_PORT: String(ports.full),
+        PHOENIX_OPTIMIZED_PORT: String(ports.optimized),
+        PHOENIX_EXPERIMENTAL_TOPK_PORT: String(ports.topk),
+        PHOENIX_OBSERVATORY_PORT: String(ports.observatory),
+        PHOENIX_ACTIVE_PORT: String(ports.active),
+        PHOENIX_HEALTH_PORT: String(ports.health),
+      },
+      health: local(ports.health, '/health'),
+    },
+    'phoenix-control': {
+      script: 'phoenix-control/dist/main.js',
+      env: { PHOENIX_CORE_URL: local(ports.observatory), PHOENIX_CONTROL_API_PORT: String(ports.controlApi), PHOENIX_OBSERVER_PORT: String(ports.observer) },
+      health: local(ports.controlApi, '/health'),
+    },
+    'phoenix-generators': {
+      script: 'phoenix-generators/dist/main.js',
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: local(ports.grpc),
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        PHOENIX_GENERATORS_PORT: String(ports.generators),
+        PHOENIX_GENERATORS_RATE_LIMIT: '100000',
+        PHOENIX_GENERATORS_SCENARIO: '',
+      },
+      health: local(ports.generators, '/health'),
+    },
+  };
+}
+
+/** Starts core, control and generators (or the `services` asked for) on free ports with intervals scaled to `timeScale`. */
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const modules = opts.modulesDir ?? defaultModulesDir();
-  const p = await freePorts(11);
-  const ports: LocalStack['ports'] = {
-    grpc: p[0],
-    http: p[1],
-    full: p[2],
-    optimized: p[3],
-    topk: p[4],
-    observatory: p[5],
-    active: p[6],
-    health: p[7],
-    controlApi: p[8],
-    observer: p[9],
-    generators: p[10],
-  };
+  const free = await freePorts(PORT_NAMES.length);
+  const ports = Object.fromEntries(PORT_NAMES.map((n, i) => [n, free[i]])) as StackPorts;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-bench-stack-'));
   const controlFile = path.join(dataDir, 'optimization_mode.yaml');
   const scaled = scaledStackEnv(opts.timeScale, opts.budget);
@@ -168,83 +155,45 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     PHOENIX_ALLOW_INSECURE: 'false',
     ...(opts.token ? { PHOENIX_API_TOKEN: opts.token } : {}),
   };
-  const processes: StackProcess[] = [];
+  const scaledOf: Record<StackService, Record<string, string>> = { 'phoenix-core': scaled.core, 'phoenix-control': scaled.control, 'phoenix-generators': {} };
+  const specs = serviceSpecs(ports);
+  const processes: ChildSupervisor[] = [];
   const stopAll = async (): Promise<Record<string, number | string | null>> => {
     const codes: Record<string, number | string | null> = {};
-    for (const proc of [...processes].reverse()) codes[proc.name] = await proc.stop();
+    for (const proc of [...processes].reverse()) {
+      await proc.stop();
+      const e = await proc.exited();
+      codes[proc.name] = e.code ?? e.signal;
+    }
     return codes;
   };
   try {
-    processes.push(
-      await startProcess(
-        'phoenix-core',
-        path.join(modules, 'phoenix-core/dist/main.js'),
-        {
-          ...common,
-          ...scaled.core,
-          PHOENIX_OTLP_GRPC_PORT: String(ports.grpc),
-          PHOENIX_OTLP_HTTP_PORT: String(ports.http),
-          PHOENIX_FULL_FIDELITY_PORT: String(ports.full),
-          PHOENIX_OPTIMIZED_PORT: String(ports.optimized),
-          PHOENIX_EXPERIMENTAL_TOPK_PORT: String(ports.topk),
-          PHOENIX_OBSERVATORY_PORT: String(ports.observatory),
-          PHOENIX_ACTIVE_PORT: String(ports.active),
-          PHOENIX_HEALTH_PORT: String(ports.health),
-          ...opts.extraEnv,
-        },
-        `http://127.0.0.1:${ports.health}/health`,
-      ),
-    );
-    processes.push(
-      await startProcess(
-        'phoenix-control',
-        path.join(modules, 'phoenix-control/dist/main.js'),
-        {
-          ...common,
-          ...scaled.control,
-          PHOENIX_CORE_URL: `http://127.0.0.1:${ports.observatory}`,
-          PHOENIX_CONTROL_API_PORT: String(ports.controlApi),
-          PHOENIX_OBSERVER_PORT: String(ports.observer),
-          ...opts.extraEnv,
-        },
-        `http://127.0.0.1:${ports.controlApi}/health`,
-      ),
-    );
-    processes.push(
-      await startProcess(
-        'phoenix-generators',
-        path.join(modules, 'phoenix-generators/dist/main.js'),
-        {
-          ...common,
-          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.grpc}`,
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
-          PHOENIX_GENERATORS_PORT: String(ports.generators),
-          PHOENIX_GENERATORS_RATE_LIMIT: '100000',
-          PHOENIX_GENERATORS_SCENARIO: '',
-          ...opts.extraEnv,
-        },
-        `http://127.0.0.1:${ports.generators}/health`,
-      ),
-    );
+    for (const name of opts.services ?? STACK_SERVICES) {
+      const spec = specs[name];
+      const env = { ...common, ...scaledOf[name], ...spec.env, ...opts.extraEnv, ...opts.env?.[name] };
+      processes.push(await startStackProcess(name, path.join(modules, spec.script), env, spec.health, opts.healthTimeoutMs));
+    }
   } catch (err) {
     await stopAll();
     throw err;
   }
+  const local = (port: number, p = ''): string => `http://127.0.0.1:${port}${p}`;
   return {
     env: {
-      PHOENIX_CORE_URL: `http://127.0.0.1:${ports.observatory}`,
-      PHOENIX_FULL_FIDELITY_URL: `http://127.0.0.1:${ports.full}/metrics`,
-      PHOENIX_EXPERIMENTAL_TOPK_URL: `http://127.0.0.1:${ports.topk}/metrics`,
-      PHOENIX_ACTIVE_URL: `http://127.0.0.1:${ports.active}/metrics`,
-      PHOENIX_OBSERVER_URL: `http://127.0.0.1:${ports.observer}`,
-      PHOENIX_GENERATORS_URL: `http://127.0.0.1:${ports.generators}`,
-      PHOENIX_CONTROL_URL: `http://127.0.0.1:${ports.controlApi}`,
+      PHOENIX_CORE_URL: local(ports.observatory),
+      PHOENIX_FULL_FIDELITY_URL: local(ports.full, '/metrics'),
+      PHOENIX_EXPERIMENTAL_TOPK_URL: local(ports.topk, '/metrics'),
+      PHOENIX_ACTIVE_URL: local(ports.active, '/metrics'),
+      PHOENIX_OBSERVER_URL: local(ports.observer),
+      PHOENIX_GENERATORS_URL: local(ports.generators),
+      PHOENIX_CONTROL_URL: local(ports.controlApi),
       PHOENIX_TARGET_SERIES: String(opts.budget),
       PHOENIX_VALIDATION_FLAP_WINDOW_SECONDS: '60',
       ...(opts.token ? { PHOENIX_API_TOKEN: opts.token } : {}),
     },
     ports,
     dataDir,
+    controlFile,
     processes,
     output: () => processes.map((proc) => `--- ${proc.name} ---\n${proc.output().slice(-3000)}`).join('\n'),
     stop: stopAll,

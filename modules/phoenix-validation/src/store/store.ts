@@ -1,16 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type {
-  BenchmarkControlTransition,
-  BenchmarkProbe,
-  BenchmarkResult,
-  BenchmarkRunState,
-  BenchmarkRunSummary,
-  BenchmarkRunTransition,
-  BenchmarkSample,
-} from '../contracts';
-import { validateBenchmarkResult } from '../contracts';
+import { type BenchmarkControlTransition, type BenchmarkProbe, type BenchmarkResult, type BenchmarkRunState, type BenchmarkRunSummary, type BenchmarkRunTransition, type BenchmarkSample, validateBenchmarkResult } from '@phoenix/contracts';
 import { assertTransition, isFinal, isRunState } from '../lifecycle/stateMachine';
 
 /** A run as stored (the API adds progress and links). */

@@ -7,7 +7,7 @@ import {
   requirePrometheusBinary,
   startPrometheus,
   type PrometheusHandle,
-} from './prometheus';
+} from '../index';
 
 // No skipping here: without the binaries these tests fail with the `apt-get install prometheus` hint.
 
