@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { LoadProfile, ScenarioCatalog, ScenarioDefinition, YamlDocumentKind } from '../contracts';
-import { loadProfileFile, loadYamlFile, parseYamlDocument, validateScenarioCatalog, YamlDocumentError } from '../contracts';
+import type { LoadProfile, ScenarioCatalog, ScenarioDefinition, YamlDocumentKind } from '@phoenix/contracts';
+import { loadProfileFile, loadYamlFile, parseYamlDocument, validateScenarioCatalog, YamlDocumentError } from '@phoenix/contracts';
 
 /** The catalog shipped with the module (`modules/phoenix-validation/scenarios/catalog.yaml`; same relative path from src/ and dist/). */
 export function defaultCatalogPath(): string {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LoadProfile } from '../contracts';
+import type { LoadProfile } from '@phoenix/contracts';
 import { loadProfile } from './catalog';
 import { loadPointAt, loadSteps, nextBoundaryAfter, peakProcessesPerHost, profileDuration, scaleHosts } from './schedule';
 

@@ -1,4 +1,4 @@
-import { phaseMultiplier, profileDuration, profilePointAt, type LoadProfile } from '../contracts';
+import { phaseMultiplier, profileDuration, profilePointAt, type LoadProfile } from '@phoenix/contracts';
 
 export { phaseMultiplier, profileDuration };
 
