@@ -54,7 +54,7 @@ describe('bad input', () => {
   });
   afterAll(async () => {
     client.close();
-    await core.shutdown();
+    await core.stop();
   });
 
   async function stillServing(): Promise<void> {

@@ -6,7 +6,8 @@ import { encodeExportRequest, encodeMessage } from '@phoenix/testkit';
 import { attr, counter, gauge, nanos, type AnyJson } from '../../test/otlpFixtures';
 import { decodeJsonRequest } from '../otlp/decodeJsonRequest';
 import { decodeProtobufRequest } from '../otlp/decodeProtobufRequest';
-import { OtlpDecodeError, type DecodedResourceMetrics } from '../otlp/model';
+import { ProtobufDecodeError } from '@phoenix/runtime';
+import type { DecodedResourceMetrics } from '../otlp/model';
 import { shardOfHost } from './shardOfHost';
 import { hostOfResource, splitDecodedByShard, splitProtobufByShard } from './splitRequest';
 import { mulberry32 as prng } from '../../test/workload';
@@ -121,7 +122,7 @@ function expectDecodeError(f: () => unknown): void {
   } catch (err) {
     caught = err;
   }
-  expect(caught).toBeInstanceOf(OtlpDecodeError);
+  expect(caught).toBeInstanceOf(ProtobufDecodeError);
   expect((caught as Error).message).not.toBe('');
 }
 
@@ -356,7 +357,7 @@ describe('splitProtobufByShard', () => {
     expect((parts[shardOfHost(b, 2)] as Buffer).equals(buf(encodeExportRequest({ resourceMetrics: [rmB] })))).toBe(true);
   });
 
-  test('refuses malformed framing with OtlpDecodeError', () => {
+  test('refuses malformed framing with ProtobufDecodeError', () => {
     const [a, b] = hostsOnDifferentShards(2);
     const valid = buf(
       encodeExportRequest({ resourceMetrics: [rmJson([attr(HOST, a)], [gauge('g', [{ value: 1 }])]), rmJson([attr(HOST, b)], [gauge('g', [{ value: 2 }])])] }),

@@ -1,30 +1,23 @@
+import type { Lifecycle, Logger } from '@phoenix/runtime';
 import type { Registry } from 'prom-client';
-import { listenHttp, type HttpListener } from '../exporter/httpListener';
-import type { Logger } from '../log';
+import { HttpEndpoint } from '../listener/httpEndpoint';
 
 /**
  * The observatory endpoint (:8891/metrics): Phoenix's self-telemetry and KPIs from a prom-client
  * registry. `beforeScrape` refreshes computed gauges (series per pipeline, KPIs) once per scrape.
  */
-export class ObservatoryServer {
-  private listener: HttpListener | undefined;
-  private stopped = false;
+export class ObservatoryServer implements Lifecycle {
+  private readonly endpoint: HttpEndpoint;
 
   constructor(
-    private readonly host: string,
-    private readonly configuredPort: number,
+    host: string,
+    port: number,
     private readonly registry: Registry,
     /** refreshes computed gauges; may be asynchronous (a sharded core asks its shards) */
     private readonly beforeScrape: () => unknown,
     private readonly log: Logger,
-  ) {}
-
-  get port(): number {
-    return this.listener?.port ?? this.configuredPort;
-  }
-
-  async start(): Promise<void> {
-    this.listener = await listenHttp(this.host, this.configuredPort, (req, res) => {
+  ) {
+    this.endpoint = new HttpEndpoint('observatory', { host, port }, (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== '/metrics') {
         res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -49,13 +42,18 @@ export class ObservatoryServer {
           res.end('internal error\n');
         },
       );
-    });
-    this.log.info('observatory listening', { host: this.host, port: this.listener.port });
+    }, log);
   }
 
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.listener?.close();
+  get port(): number {
+    return this.endpoint.port;
+  }
+
+  start(): Promise<void> {
+    return this.endpoint.start();
+  }
+
+  stop(): Promise<void> {
+    return this.endpoint.stop();
   }
 }
