@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { CORE_NODE_FLAGS } from '../../phoenix-core/src/nodeFlags';
+import { CORE_NODE_FLAGS } from '@phoenix/core';
 import { LISTENERS, MONITORING, ROOT, allPanels, parsePromQL, readDashboards, readPrometheusYaml } from './helpers';
 
 const ENVIRONMENTS = ['ci', 'development', 'production'];
