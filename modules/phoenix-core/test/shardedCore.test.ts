@@ -216,6 +216,7 @@ describe('a sharded core whose shard dies', () => {
       await core.pool.workerThreads[shardOfHost('h', 2)].terminate();
       const res = await post(url('otlpHttp'), req);
       expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
       expect(decodeStatus(new Uint8Array(await res.arrayBuffer())).code).toBe(14);
       expect((await fetch(url('health'))).status).toBe(503);
       const obs = parsePrometheusText(await scrape(url('observatory')));
