@@ -1,4 +1,4 @@
-import { ManualClock, silentLogger } from '@phoenix/runtime';
+import { iso, ManualClock, memoryLogger, silentLogger } from '@phoenix/runtime';
 import { ExpositionWriter } from '../exporter/expositionWriter';
 import { decodeJsonRequest } from '../otlp/decodeJsonRequest';
 import { renderStore } from './renderStore';
@@ -152,5 +152,51 @@ describe('SeriesStore', () => {
     expect(store.ingest(req([sum(1, { attrs: { k: 'a' } })])).accepted).toBe(1);
     const r = store.ingest(req([sum(1, { attrs: { k: 'b' } }), sum(2, { attrs: { k: 'a' }, t: T0 + 5 })]));
     expect(r).toMatchObject({ accepted: 1, rejected: 1, reasons: { series_limit: 1 } });
+  });
+
+  test('a throwing pipeline: its points are refused as pipeline_error (not accepted), counted per place, logged first 10 then once a minute', () => {
+    const clock = new ManualClock(T0);
+    const log = memoryLogger({ clock });
+    const store = new SeriesStore(defaultSeriesStoreConfig, clock, log);
+    const after: string[] = [];
+    const failing = {
+      onUpdate: () => {
+        throw new TypeError('boom');
+      },
+      onExpire: () => {
+        throw new Error('gone');
+      },
+    };
+    store.addListener(failing, { pipeline: 'optimized', stage: 'route' });
+    store.addListener({ onUpdate: (s: Series) => after.push(s.labelText), onExpire: () => undefined }, { pipeline: 'experimental_topk', stage: 'route' });
+    const two = req([sum(1, { attrs: { k: 'a' } }), sum(1, { attrs: { k: 'b' } })]);
+    const why = 'metric "work.done": pipeline optimized failed at route: boom';
+    expect(store.ingest(two)).toEqual({ accepted: 0, rejected: 2, reasons: { pipeline_error: 2 }, message: `2 data point(s) rejected: ${why}; ${why}` });
+    // the later pipeline still got both points, and the store holds them
+    expect(after).toEqual(['host_name="h1",k="a"', 'host_name="h1",k="b"']);
+    expect(store.size).toBe(2);
+    expect(log.records[0]).toEqual({
+      ts: iso(T0),
+      level: 'error',
+      msg: 'pipeline listener failed',
+      pipeline: 'optimized',
+      stage: 'route',
+      family: 'work_done_total',
+      err: { message: 'boom', name: 'TypeError' },
+    });
+    for (let i = 0; i < 7; i++) store.ingest(two); // 16 failures
+    expect(log.records).toHaveLength(10);
+    clock.advance(60_000);
+    store.ingest(req([sum(2, { attrs: { k: 'a' } })]));
+    expect(log.records).toHaveLength(11);
+    expect(log.records[10]).toMatchObject({ msg: 'pipeline listener failed', suppressed: 6, total: 17 });
+    clock.advance(defaultSeriesStoreConfig.stalenessMs + 1);
+    expect(store.sweep()).toBe(2);
+    expect(store.pipelineErrors()).toEqual([
+      { pipeline: 'optimized', stage: 'route', errors: 17 },
+      { pipeline: 'optimized', stage: 'expire', errors: 2 },
+      { pipeline: 'experimental_topk', stage: 'route', errors: 0 },
+      { pipeline: 'experimental_topk', stage: 'expire', errors: 0 },
+    ]);
   });
 });
