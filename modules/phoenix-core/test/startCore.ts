@@ -9,7 +9,7 @@ import fs from 'node:fs';
 type Endpoint = 'fullFidelity' | 'active' | 'observatory' | 'health' | 'otlpHttp' | 'optimized' | 'experimentalTopk';
 
 /** A config on kernel-chosen free ports (port 0), with an isolated data dir. */
-function testConfig(overrides: (c: CoreConfig) => void): { config: CoreConfig; dataDir: string } {
+export function testConfig(overrides: (c: CoreConfig) => void = () => undefined): { config: CoreConfig; dataDir: string } {
   const config = defaultCoreConfig();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-core-test-'));
   config.dataDir = dataDir;
