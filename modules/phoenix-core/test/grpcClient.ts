@@ -1,24 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
+import { METRICS_SERVICE } from '../src/receiver/otlpgrpc/otlpGrpcReceiver';
 
 /** A raw-bytes client of OTLP's MetricsService/Export (tests send hand-made and malformed bodies). */
 export type OtlpGrpcClient = grpc.Client & { Export(req: Buffer, cb: (err: grpc.ServiceError | null, res?: Buffer) => void): void };
 
 export function grpcClient(port: number): OtlpGrpcClient {
-  const identity = (b: Buffer): Buffer => b;
-  const Ctor = grpc.makeGenericClientConstructor(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    },
-    'MetricsService',
-  );
+  const Ctor = grpc.makeGenericClientConstructor(METRICS_SERVICE, 'MetricsService');
   return new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024 }) as unknown as OtlpGrpcClient;
 }
 

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { ConfigErrors, type Lifecycle, type Logger } from '@phoenix/runtime';
+import { ConfigErrors, type Logger } from '@phoenix/runtime';
 import { HttpEndpoint } from '../listener/httpEndpoint';
 import type { ChunkPool } from './chunkPool';
 import { ExpositionWriter } from './expositionWriter';
@@ -43,9 +43,7 @@ export type RenderFn = (w: ExpositionWriter) => void | Iterator<unknown> | Promi
 export const STREAM_AHEAD_BYTES = 4 << 20;
 
 /** Serves one pipeline's output in the Prometheus text format on GET {path}. */
-export class PrometheusExporter implements Lifecycle {
-  private readonly endpoint: HttpEndpoint;
-
+export class PrometheusExporter extends HttpEndpoint {
   constructor(
     readonly name: string,
     private readonly config: PrometheusExporterConfig,
@@ -57,22 +55,10 @@ export class PrometheusExporter implements Lifecycle {
     /** how far an incremental render may run ahead of the socket */
     private readonly streamAheadBytes = STREAM_AHEAD_BYTES,
   ) {
-    this.endpoint = new HttpEndpoint('Prometheus exporter', config, (req, res) => this.handle(req, res), log, { exporter: name, path: config.path });
+    super('Prometheus exporter', config, log, { exporter: name, path: config.path });
   }
 
-  get port(): number {
-    return this.endpoint.port;
-  }
-
-  start(): Promise<void> {
-    return this.endpoint.start();
-  }
-
-  stop(): Promise<void> {
-    return this.endpoint.stop();
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== this.config.path) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });

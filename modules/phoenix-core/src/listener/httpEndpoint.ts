@@ -8,28 +8,32 @@ export interface EndpointAddress {
 }
 
 /**
- * One HTTP listener of the core (receiver, exporter, observatory, health) as a Lifecycle
- * component: start() listens through the runtime's listenHttp and logs `<name> listening`,
- * stop() closes it (busy connections after the runtime's grace period).
+ * One HTTP listener of the core (OTLP/HTTP receiver, Prometheus exporters, observatory, health)
+ * as a Lifecycle component: start() listens through the runtime's listenHttp and logs
+ * `<name> listening`, stop() closes it (busy connections after the runtime's grace period).
+ * Subclasses answer the requests in handle().
  */
-export class HttpEndpoint implements Lifecycle {
+export abstract class HttpEndpoint implements Lifecycle {
   private listener: HttpListener | undefined;
   private readonly lifecycle: LifecycleGuard;
   private readonly configuredPort: number;
 
-  constructor(name: string, address: EndpointAddress, handler: http.RequestListener, log: Logger, fields: LogFields = {}) {
+  constructor(name: string, address: EndpointAddress, log: Logger, fields: LogFields = {}) {
+    this.configuredPort = address.port;
     this.lifecycle = new LifecycleGuard(
       name,
       async () => {
-        this.listener = await listenHttp(handler, { port: address.port, bindAddress: address.host });
+        this.listener = await listenHttp((req, res) => this.handle(req, res), { port: address.port, bindAddress: address.host });
         log.info(`${name} listening`, { host: address.host, port: this.listener.port, ...fields });
       },
       async () => {
         await this.listener?.stop();
       },
     );
-    this.configuredPort = address.port;
   }
+
+  /** Answers one request. */
+  protected abstract handle(req: http.IncomingMessage, res: http.ServerResponse): void;
 
   /** The bound port once started (the configured one before). */
   get port(): number {

@@ -1,5 +1,5 @@
 import { ProtobufDecodeError, type ProtoReader } from '@phoenix/runtime';
-import type { ExpBuckets, ExpHistogramPoint, HistogramPoint, NumberPoint, SummaryPoint } from './model';
+import type { Attr, ExpBuckets, ExpHistogramPoint, HistogramPoint, NumberPoint, SummaryPoint } from './model';
 import { decodeAttributeFields, readKeyValue } from './protobufAttributes';
 
 /**
@@ -86,12 +86,35 @@ function readRepeated64(r: ProtoReader, out: number[], asDouble: boolean): void 
   }
 }
 
+/** What HistogramDataPoint, ExponentialHistogramDataPoint and SummaryDataPoint have in common. */
+interface AggregatePoint {
+  attrs: Attr[];
+  startMs: number;
+  timeMs: number;
+  count: number;
+  sum: number;
+  hasSum?: boolean;
+  flags: number;
+}
+
 /**
- * Fields 2–5, which HistogramDataPoint, ExponentialHistogramDataPoint and SummaryDataPoint share:
- * start and time (fixed64 ns), count (fixed64) and sum (double). False for any other field.
+ * The fields HistogramDataPoint, ExponentialHistogramDataPoint and SummaryDataPoint share: start
+ * and time (2, 3: fixed64 ns), count (4: fixed64) and sum (5: double), and their attributes and
+ * flags, whose numbers differ per message. False for any other field.
  */
-function readAggregateField(r: ProtoReader, p: { startMs: number; timeMs: number; count: number; sum: number; hasSum?: boolean }): boolean {
-  switch (r.field) {
+function readAggregateField(r: ProtoReader, p: AggregatePoint, attributesField: number, flagsField: number): boolean {
+  const field = r.field;
+  if (field === attributesField) {
+    r.expect(LEN);
+    p.attrs.push(readKeyValue(r.sub()));
+    return true;
+  }
+  if (field === flagsField) {
+    r.expect(VARINT);
+    p.flags = r.uint32();
+    return true;
+  }
+  switch (field) {
     case 2:
       r.expect(I64);
       p.startMs = r.fixed64() / NS_PER_MS;
@@ -117,24 +140,10 @@ function readAggregateField(r: ProtoReader, p: { startMs: number; timeMs: number
 export function readHistogramPoint(r: ProtoReader): HistogramPoint {
   const p: HistogramPoint = { attrs: [], startMs: 0, timeMs: 0, count: 0, hasSum: false, sum: 0, bucketCounts: [], bounds: [], flags: 0 };
   while (!r.eof()) {
-    switch (r.next()) {
-      case 9:
-        r.expect(LEN);
-        p.attrs.push(readKeyValue(r.sub()));
-        break;
-      case 6:
-        readRepeated64(r, p.bucketCounts, false);
-        break;
-      case 7:
-        readRepeated64(r, p.bounds, true);
-        break;
-      case 10:
-        r.expect(VARINT);
-        p.flags = r.uint32();
-        break;
-      default:
-        if (!readAggregateField(r, p)) r.skipField();
-    }
+    const field = r.next();
+    if (field === 6) readRepeated64(r, p.bucketCounts, false);
+    else if (field === 7) readRepeated64(r, p.bounds, true);
+    else if (!readAggregateField(r, p, 9, 10)) r.skipField();
   }
   return p;
 }
@@ -174,10 +183,6 @@ export function readExpHistogramPoint(r: ProtoReader): ExpHistogramPoint {
   };
   while (!r.eof()) {
     switch (r.next()) {
-      case 1:
-        r.expect(LEN);
-        p.attrs.push(readKeyValue(r.sub()));
-        break;
       case 6:
         r.expect(VARINT);
         p.scale = r.sint32();
@@ -194,16 +199,12 @@ export function readExpHistogramPoint(r: ProtoReader): ExpHistogramPoint {
         r.expect(LEN);
         p.negative = readBuckets(r.sub());
         break;
-      case 10:
-        r.expect(VARINT);
-        p.flags = r.uint32();
-        break;
       case 14:
         r.expect(I64);
         p.zeroThreshold = r.double();
         break;
       default:
-        if (!readAggregateField(r, p)) r.skipField();
+        if (!readAggregateField(r, p, 1, 10)) r.skipField();
     }
   }
   return p;
@@ -229,22 +230,10 @@ function readQuantile(s: ProtoReader): [number, number] {
 export function readSummaryPoint(r: ProtoReader): SummaryPoint {
   const p: SummaryPoint = { attrs: [], startMs: 0, timeMs: 0, count: 0, sum: 0, quantiles: [], flags: 0 };
   while (!r.eof()) {
-    switch (r.next()) {
-      case 7:
-        r.expect(LEN);
-        p.attrs.push(readKeyValue(r.sub()));
-        break;
-      case 6:
-        r.expect(LEN);
-        p.quantiles.push(readQuantile(r.sub()));
-        break;
-      case 8:
-        r.expect(VARINT);
-        p.flags = r.uint32();
-        break;
-      default:
-        if (!readAggregateField(r, p)) r.skipField();
-    }
+    if (r.next() === 6) {
+      r.expect(LEN);
+      p.quantiles.push(readQuantile(r.sub()));
+    } else if (!readAggregateField(r, p, 7, 8)) r.skipField();
   }
   return p;
 }

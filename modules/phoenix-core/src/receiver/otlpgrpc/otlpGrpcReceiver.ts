@@ -10,7 +10,7 @@ const EXPORT_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Ex
 const identity = (b: Buffer): Buffer => b;
 
 /** The MetricsService definition with raw-bytes (de)serializers: decoding is ours, so errors map to INVALID_ARGUMENT. */
-const metricsService: grpc.ServiceDefinition = {
+export const METRICS_SERVICE: grpc.ServiceDefinition = {
   Export: {
     path: EXPORT_PATH,
     requestStream: false,
@@ -73,7 +73,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
       'grpc.max_receive_message_length': this.config.maxRequestBytes * 4,
       'grpc.max_send_message_length': 4 * 1024 * 1024,
     });
-    server.addService(metricsService, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.export(call, cb) });
+    server.addService(METRICS_SERVICE, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.export(call, cb) });
     this.boundPort = await new Promise<number>((resolve, reject) => {
       server.bindAsync(hostPort(this.config.host, this.config.port), grpc.ServerCredentials.createInsecure(), (err, port) =>
         err ? reject(err) : resolve(port),

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import zlib from 'node:zlib';
-import { classifyError, createLogLimiter, systemClock, type Clock, type Lifecycle, type Logger, type LogLimiter } from '@phoenix/runtime';
+import { classifyError, createLogLimiter, systemClock, type Clock, type Logger, type LogLimiter } from '@phoenix/runtime';
 import type { IngestResult, OtlpSink } from '../../consumer/metricsConsumer';
 import { HttpEndpoint } from '../../listener/httpEndpoint';
 import { decodeJsonRequest } from '../../otlp/decodeJsonRequest';
@@ -26,8 +26,7 @@ const JSON_TYPE = 'application/json';
  * cannot take the request (an internal error or an unavailable shard: the client retries), each
  * error with a google.rpc.Status. Every refusal is counted by reason; its log is rate-limited.
  */
-export class OtlpHttpReceiver implements Lifecycle {
-  private readonly endpoint: HttpEndpoint;
+export class OtlpHttpReceiver extends HttpEndpoint {
   private readonly rejections: LogLimiter;
 
   constructor(
@@ -37,23 +36,11 @@ export class OtlpHttpReceiver implements Lifecycle {
     private readonly log: Logger,
     clock: Clock = systemClock,
   ) {
-    this.endpoint = new HttpEndpoint('OTLP/HTTP receiver', config, (req, res) => this.handle(req, res), log, { path: config.path });
+    super('OTLP/HTTP receiver', config, log, { path: config.path });
     this.rejections = createLogLimiter(log, { clock });
   }
 
-  get port(): number {
-    return this.endpoint.port;
-  }
-
-  start(): Promise<void> {
-    return this.endpoint.start();
-  }
-
-  stop(): Promise<void> {
-    return this.endpoint.stop();
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== this.config.path) {
       this.drain(req);
