@@ -3,7 +3,7 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import YAML from 'yaml';
 import { validateOptimizationMode, type OptimizationMode } from '@phoenix/contracts';
-import { LifecycleGuard, systemClock, type Clock, type Lifecycle, type Logger } from '@phoenix/runtime';
+import { GuardedLifecycle, systemClock, type Clock, type Logger } from '@phoenix/runtime';
 import { every } from '../timer/every';
 
 export type ReloadResult = 'success' | 'rejected' | 'missing';
@@ -14,7 +14,7 @@ export type ReloadResult = 'success' | 'rejected' | 'missing';
  * whole: the last good configuration stays in force, the rejection is logged with its reason and
  * counted, and the reason is shown on the observatory. Exposes the settings in force.
  */
-export class ControlFileWatcher implements Lifecycle {
+export class ControlFileWatcher extends GuardedLifecycle {
   private watcher: FSWatcher | undefined;
   private current: OptimizationMode;
   /** the last content processed and its outcome: an event and the stat check never count one file twice */
@@ -23,11 +23,6 @@ export class ControlFileWatcher implements Lifecycle {
   private statKey = '';
   private stopPolling: (() => void) | undefined;
   private readonly clock: Clock;
-  private readonly lifecycle = new LifecycleGuard(
-    'the control-file watcher',
-    () => this.watch(),
-    () => this.unwatch(),
-  );
   private readonly reloads: Counter<'result'>;
   private readonly lastRejection: Gauge<'reason'>;
   private readonly lastSuccess: Gauge;
@@ -41,6 +36,7 @@ export class ControlFileWatcher implements Lifecycle {
     private readonly log: Logger,
     opts: { usePolling?: boolean; clock?: Clock } = {},
   ) {
+    super('the control-file watcher');
     this.usePolling = opts.usePolling ?? false;
     this.clock = opts.clock ?? systemClock;
     this.current = initial;
@@ -92,16 +88,8 @@ export class ControlFileWatcher implements Lifecycle {
     return this.current;
   }
 
-  /** Reads the file once now, then watches it. */
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async watch(): Promise<void> {
+  /** start(): reads the file once now, then watches it. */
+  protected async doStart(): Promise<void> {
     this.reload('start');
     this.watcher = chokidar.watch(this.file, {
       ignoreInitial: true,
@@ -195,7 +183,7 @@ export class ControlFileWatcher implements Lifecycle {
     return 'rejected';
   }
 
-  private async unwatch(): Promise<void> {
+  protected async doStop(): Promise<void> {
     this.stopPolling?.();
     await this.watcher?.close();
   }

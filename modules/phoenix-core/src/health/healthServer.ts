@@ -27,8 +27,8 @@ export class HealthServer extends HttpEndpoint {
     res.end(body);
   }
 
-  override stop(): Promise<void> {
+  override stop(reason?: string): Promise<void> {
     this.ready = false;
-    return super.stop();
+    return super.stop(reason);
   }
 }

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { LifecycleGuard, listenHttp, type HttpListener, type Lifecycle, type LogFields, type Logger } from '@phoenix/runtime';
+import { GuardedLifecycle, listenHttp, type HttpListener, type LogFields, type Logger } from '@phoenix/runtime';
 
 /** Where an endpoint listens; port 0 picks a free port. */
 export interface EndpointAddress {
@@ -13,23 +13,16 @@ export interface EndpointAddress {
  * `<name> listening`, stop() closes it (busy connections after the runtime's grace period).
  * Subclasses answer the requests in handle().
  */
-export abstract class HttpEndpoint implements Lifecycle {
+export abstract class HttpEndpoint extends GuardedLifecycle {
   private listener: HttpListener | undefined;
-  private readonly lifecycle: LifecycleGuard;
-  private readonly configuredPort: number;
 
-  constructor(name: string, address: EndpointAddress, log: Logger, fields: LogFields = {}) {
-    this.configuredPort = address.port;
-    this.lifecycle = new LifecycleGuard(
-      name,
-      async () => {
-        this.listener = await listenHttp((req, res) => this.handle(req, res), { port: address.port, bindAddress: address.host });
-        log.info(`${name} listening`, { host: address.host, port: this.listener.port, ...fields });
-      },
-      async () => {
-        await this.listener?.stop();
-      },
-    );
+  constructor(
+    private readonly endpointName: string,
+    private readonly address: EndpointAddress,
+    private readonly endpointLog: Logger,
+    private readonly logFields: LogFields = {},
+  ) {
+    super(endpointName);
   }
 
   /** Answers one request. */
@@ -37,14 +30,15 @@ export abstract class HttpEndpoint implements Lifecycle {
 
   /** The bound port once started (the configured one before). */
   get port(): number {
-    return this.listener?.port ?? this.configuredPort;
+    return this.listener?.port ?? this.address.port;
   }
 
-  start(): Promise<void> {
-    return this.lifecycle.start();
+  protected async doStart(): Promise<void> {
+    this.listener = await listenHttp((req, res) => this.handle(req, res), { port: this.address.port, bindAddress: this.address.host });
+    this.endpointLog.info(`${this.endpointName} listening`, { host: this.address.host, port: this.listener.port, ...this.logFields });
   }
 
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
+  protected async doStop(): Promise<void> {
+    await this.listener?.stop();
   }
 }

@@ -32,16 +32,20 @@ export interface NumberPoint {
   flags: number;
 }
 
-export interface HistogramPoint {
+/** The fields histogram, exponential histogram and summary points share. */
+export interface AggregatePoint {
   attrs: Attr[];
   startMs: number;
   timeMs: number;
   count: number;
-  hasSum: boolean;
   sum: number;
+  flags: number;
+}
+
+export interface HistogramPoint extends AggregatePoint {
+  hasSum: boolean;
   bucketCounts: number[];
   bounds: number[];
-  flags: number;
 }
 
 export interface ExpBuckets {
@@ -49,29 +53,17 @@ export interface ExpBuckets {
   counts: number[];
 }
 
-export interface ExpHistogramPoint {
-  attrs: Attr[];
-  startMs: number;
-  timeMs: number;
-  count: number;
+export interface ExpHistogramPoint extends AggregatePoint {
   hasSum: boolean;
-  sum: number;
   scale: number;
   zeroCount: number;
   zeroThreshold: number;
   positive: ExpBuckets;
   negative: ExpBuckets;
-  flags: number;
 }
 
-export interface SummaryPoint {
-  attrs: Attr[];
-  startMs: number;
-  timeMs: number;
-  count: number;
-  sum: number;
+export interface SummaryPoint extends AggregatePoint {
   quantiles: Array<[quantile: number, value: number]>;
-  flags: number;
 }
 
 interface MetricBase {

@@ -1,5 +1,5 @@
 import { ProtobufDecodeError, type ProtoReader } from '@phoenix/runtime';
-import type { Attr, ExpBuckets, ExpHistogramPoint, HistogramPoint, NumberPoint, SummaryPoint } from './model';
+import type { AggregatePoint, ExpBuckets, ExpHistogramPoint, HistogramPoint, NumberPoint, SummaryPoint } from './model';
 import { decodeAttributeFields, readKeyValue } from './protobufAttributes';
 
 /**
@@ -86,23 +86,12 @@ function readRepeated64(r: ProtoReader, out: number[], asDouble: boolean): void 
   }
 }
 
-/** What HistogramDataPoint, ExponentialHistogramDataPoint and SummaryDataPoint have in common. */
-interface AggregatePoint {
-  attrs: Attr[];
-  startMs: number;
-  timeMs: number;
-  count: number;
-  sum: number;
-  hasSum?: boolean;
-  flags: number;
-}
-
 /**
  * The fields HistogramDataPoint, ExponentialHistogramDataPoint and SummaryDataPoint share: start
  * and time (2, 3: fixed64 ns), count (4: fixed64) and sum (5: double), and their attributes and
  * flags, whose numbers differ per message. False for any other field.
  */
-function readAggregateField(r: ProtoReader, p: AggregatePoint, attributesField: number, flagsField: number): boolean {
+function readAggregateField(r: ProtoReader, p: AggregatePoint & { hasSum?: boolean }, attributesField: number, flagsField: number): boolean {
   const field = r.field;
   if (field === attributesField) {
     r.expect(LEN);

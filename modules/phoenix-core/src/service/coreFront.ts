@@ -1,5 +1,5 @@
 import type { OptimizationMode } from '@phoenix/contracts';
-import { LifecycleGuard, type Clock, type Lifecycle, type Logger } from '@phoenix/runtime';
+import { GuardedLifecycle, type Clock, type Lifecycle, type Logger } from '@phoenix/runtime';
 import type { Registry } from 'prom-client';
 import type { CoreConfig } from '../config/coreConfig';
 import { ControlFileWatcher } from '../control/controlFileWatcher';
@@ -40,7 +40,7 @@ export interface CoreFrontDeps {
  * health, and the control-file watcher. start() brings up exporters first and receivers last;
  * stop() stops what was started in reverse (a Lifecycle: both idempotent).
  */
-export class CoreFront implements Lifecycle {
+export class CoreFront extends GuardedLifecycle {
   readonly exporters: Record<'fullFidelity' | 'optimized' | 'experimentalTopk' | 'active', PrometheusExporter>;
   readonly control: ControlFileWatcher;
   readonly observatory: ObservatoryServer;
@@ -50,13 +50,9 @@ export class CoreFront implements Lifecycle {
   private readonly started: Lifecycle[] = [];
   private activePipeline: PipelineName;
   private readonly log: Logger;
-  private readonly lifecycle = new LifecycleGuard(
-    'the listeners of phoenix-core',
-    () => this.startAll(),
-    () => this.stopAll(),
-  );
 
   constructor(config: CoreConfig, deps: CoreFrontDeps) {
+    super('the listeners of phoenix-core');
     const log = deps.log;
     this.log = log;
     const initial = defaultControlState(config.targetSeries);
@@ -103,15 +99,7 @@ export class CoreFront implements Lifecycle {
     return this.activePipeline;
   }
 
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async startAll(): Promise<void> {
+  protected async doStart(): Promise<void> {
     const order: Lifecycle[] = [
       this.health,
       this.observatory,
@@ -144,7 +132,7 @@ export class CoreFront implements Lifecycle {
   }
 
   /** Stops the started components in reverse order; errors are logged, not thrown. */
-  private async stopAll(): Promise<void> {
+  protected async doStop(): Promise<void> {
     this.health.setReady(false);
     for (const c of [...this.started].reverse()) {
       try {

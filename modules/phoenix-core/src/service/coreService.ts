@@ -1,4 +1,4 @@
-import { LifecycleGuard, type Clock, type Lifecycle, type Logger } from '@phoenix/runtime';
+import { GuardedLifecycle, type Clock, type Logger } from '@phoenix/runtime';
 import { Registry } from 'prom-client';
 import type { CoreConfig } from '../config/coreConfig';
 import type { OptimizedPipeline } from '../processor/optimized/optimizedPipeline';
@@ -28,7 +28,7 @@ export interface CoreDeps {
  * A Lifecycle: start() brings up exporters first and receivers last, then reports healthy; stop()
  * goes in reverse. Both idempotent; a stopped core is not started again.
  */
-export class CoreService implements Lifecycle {
+export class CoreService extends GuardedLifecycle {
   readonly registry: Registry;
   /** the store and pipelines */
   readonly core: CorePipelines;
@@ -41,16 +41,12 @@ export class CoreService implements Lifecycle {
   /** the listeners (receivers, exporters, observatory, health, control watcher) */
   readonly front: CoreFront;
   private stopMaintenance: (() => void) | undefined;
-  private readonly lifecycle = new LifecycleGuard(
-    'phoenix-core',
-    () => this.doStart(),
-    () => this.doStop(),
-  );
 
   constructor(
     readonly config: CoreConfig,
     private readonly deps: CoreDeps,
   ) {
+    super('phoenix-core');
     this.registry = deps.registry ?? new Registry();
     this.core = new CorePipelines(config, deps.clock, deps.log);
     this.store = this.core.store;
@@ -96,15 +92,7 @@ export class CoreService implements Lifecycle {
     return this.core.rank();
   }
 
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async doStart(): Promise<void> {
+  protected async doStart(): Promise<void> {
     await this.front.start();
     if (this.deps.timers ?? true) {
       const intervals = { sweepIntervalMs: this.config.sweepIntervalMs, rankIntervalMs: this.config.topk.rankIntervalMs };
@@ -114,7 +102,7 @@ export class CoreService implements Lifecycle {
     this.deps.log.info('phoenix-core ready', { ports: this.boundPorts() });
   }
 
-  private async doStop(): Promise<void> {
+  protected async doStop(): Promise<void> {
     this.stopMaintenance?.();
     await this.front.stop();
   }

@@ -1,4 +1,4 @@
-import { LifecycleGuard, systemClock, type Clock, type Lifecycle, type Logger } from '@phoenix/runtime';
+import { GuardedLifecycle, systemClock, type Clock, type Logger } from '@phoenix/runtime';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { CoreConfig } from '../config/coreConfig';
 import { DEFAULT_PRIORITY_RULES_FILE, loadPriorityRules } from '../processor/priority/priorityClassifier';
@@ -27,7 +27,7 @@ export interface ShardedCoreDeps {
  * observatory combines their KPIs. Same listeners, endpoints and outputs as CoreService, and the
  * same Lifecycle: start() starts the shards, then the listeners; stop() the other way round.
  */
-export class ShardedCoreService implements Lifecycle {
+export class ShardedCoreService extends GuardedLifecycle {
   readonly registry: Registry;
   readonly pool: ShardPool;
   readonly telemetry: CoreTelemetry;
@@ -35,16 +35,12 @@ export class ShardedCoreService implements Lifecycle {
   private readonly misrouted: Gauge;
   private readonly conflicts: Counter;
   private conflictsSeen = 0;
-  private readonly lifecycle = new LifecycleGuard(
-    'phoenix-core',
-    () => this.doStart(),
-    () => this.doStop(),
-  );
 
   constructor(
     readonly config: CoreConfig,
     private readonly deps: ShardedCoreDeps,
   ) {
+    super('phoenix-core');
     // the shards load the rules too; loading them here reports a bad file before any thread starts
     loadPriorityRules(config.priorityRulesFile ?? DEFAULT_PRIORITY_RULES_FILE);
     this.registry = deps.registry ?? new Registry();
@@ -117,22 +113,14 @@ export class ShardedCoreService implements Lifecycle {
     return this.pool.rank();
   }
 
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async doStart(): Promise<void> {
+  protected async doStart(): Promise<void> {
     await this.pool.start();
     await this.front.start();
     this.front.health.setReady(true);
     this.deps.log.info('phoenix-core ready', { ports: this.boundPorts(), shards: this.config.shards });
   }
 
-  private async doStop(): Promise<void> {
+  protected async doStop(): Promise<void> {
     await this.front.stop();
     await this.pool.stop();
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CoreConfig } from '../config/coreConfig';
 import type { RenderedExposition } from '../exporter/prometheusExporter';
-import { LifecycleGuard, ProtobufDecodeError, UnavailableError, type Lifecycle, type Logger } from '@phoenix/runtime';
+import { GuardedLifecycle, ProtobufDecodeError, UnavailableError, type Logger } from '@phoenix/runtime';
 import type { DecodedRequest } from '../otlp/model';
 import type { Profile } from '../processor/optimized/optimizedPipeline';
 import type { PipelineName } from '../processor/pipeline';
@@ -55,17 +55,12 @@ export function sumResults(results: readonly IngestResult[]): IngestResult {
  * is rejected whole, as in the single-threaded core. If a worker dies, the pool fails: every
  * pending and later call rejects with UnavailableError and `onFailure` is called once.
  */
-export class ShardPool implements Lifecycle {
+export class ShardPool extends GuardedLifecycle {
   private readonly workers: Worker[] = [];
   private readonly waiting: Array<Map<number, Waiter>> = [];
   private nextId = 1;
   private failure: string | undefined;
   private closing = false;
-  private readonly lifecycle = new LifecycleGuard(
-    'the shard pool',
-    () => this.spawn(),
-    () => this.terminate(),
-  );
   /** family names whose TYPE differed between shards, by merged scrape (see mergeExpositions) */
   typeConflicts = 0;
 
@@ -74,24 +69,17 @@ export class ShardPool implements Lifecycle {
     readonly shards: number,
     private readonly log: Logger,
     private readonly opts: { timers: boolean; onFailure?: (reason: string) => void },
-  ) {}
+  ) {
+    super('the shard pool');
+  }
 
   /** The worker threads, by shard. */
   get workerThreads(): readonly Worker[] {
     return this.workers;
   }
 
-  /** Starts the workers and waits until each has built its pipelines. */
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  /** Stops the workers (idempotent); calls still pending reject with UnavailableError. */
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async spawn(): Promise<void> {
+  /** start(): starts the workers and waits until each has built its pipelines. */
+  protected async doStart(): Promise<void> {
     const script = shardWorkerScript();
     // the series limit is per store: split it so the whole core keeps to it
     const config: CoreConfig = { ...this.config, store: { ...this.config.store, maxSeries: Math.ceil(this.config.store.maxSeries / this.shards) } };
@@ -220,7 +208,8 @@ export class ShardPool implements Lifecycle {
     return (await this.all<number>({ op: 'rank' })).reduce((a, b) => a + b, 0);
   }
 
-  private async terminate(): Promise<void> {
+  /** stop(): stops the workers; calls still pending reject with UnavailableError. */
+  protected async doStop(): Promise<void> {
     this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
     for (const waiting of this.waiting) {

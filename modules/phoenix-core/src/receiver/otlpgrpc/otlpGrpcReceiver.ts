@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { classifyError, createLogLimiter, LifecycleGuard, systemClock, type Clock, type Lifecycle, type Logger, type LogLimiter } from '@phoenix/runtime';
+import { classifyError, createLogLimiter, GuardedLifecycle, systemClock, type Clock, type Logger, type LogLimiter } from '@phoenix/runtime';
 import type { IngestResult, OtlpSink } from '../../consumer/metricsConsumer';
 import { encodeExportResponseProto } from '../../otlp/encodeResponses';
 import type { ReceiverTelemetry, RequestRejectReason } from '../../telemetry/receiverTelemetry';
@@ -33,14 +33,9 @@ function hostPort(host: string, port: number): string {
  * grpc-js itself refuses it before Phoenix sees it, uncounted, which bounds memory); anything the
  * client did not cause (an unavailable shard, an internal error) → UNAVAILABLE, which clients retry.
  */
-export class OtlpGrpcReceiver implements Lifecycle {
+export class OtlpGrpcReceiver extends GuardedLifecycle {
   private server: grpc.Server | undefined;
   private boundPort = 0;
-  private readonly lifecycle = new LifecycleGuard(
-    'the OTLP/gRPC receiver',
-    () => this.listen(),
-    () => this.close(),
-  );
   private readonly rejections: LogLimiter;
 
   constructor(
@@ -50,6 +45,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
     private readonly log: Logger,
     clock: Clock = systemClock,
   ) {
+    super('the OTLP/gRPC receiver');
     this.rejections = createLogLimiter(log, { clock });
   }
 
@@ -57,15 +53,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
     return this.boundPort || this.config.port;
   }
 
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async listen(): Promise<void> {
+  protected async doStart(): Promise<void> {
     // grpc-js refuses messages over its own limit before any handler or interceptor sees them,
     // so it gets a backstop of 4× the configured limit and the handler enforces the exact limit
     // itself, where the refusal is counted.
@@ -123,7 +111,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
     cb({ code, details: message });
   }
 
-  private async close(): Promise<void> {
+  protected async doStop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     await new Promise<void>((resolve) => {
