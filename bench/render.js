@@ -61,16 +61,11 @@ function labelPairs(labels) {
 
 /** phoenix vs prom-client in this process on the replay loader's N series. */
 async function renderComparison(series, runs) {
-  const { FakeClock } = require('../modules/phoenix-core/dist/clock');
-  const { SeriesStore } = require('../modules/phoenix-core/dist/store/seriesStore');
-  const { defaultSeriesStoreConfig } = require('../modules/phoenix-core/dist/store/seriesStoreConfig');
-  const { silentLogger } = require('../modules/phoenix-core/dist/log');
-  const { ExpositionWriter } = require('../modules/phoenix-core/dist/exporter/expositionWriter');
-  const { renderStore } = require('../modules/phoenix-core/dist/store/renderStore');
-  const { decodeProtobufRequest } = require('../modules/phoenix-core/dist/otlp/decodeProtobufRequest');
+  const { ManualClock, silentLogger } = require('@phoenix/runtime');
+  const { SeriesStore, defaultSeriesStoreConfig, ExpositionWriter, renderStore, decodeProtobufRequest } = require('@phoenix/core');
   const { encodeReplayRequests, stampRequest } = require('../modules/phoenix-generators/dist/replay/encodeReplayRequests');
   const promClient = require('prom-client');
-  const store = new SeriesStore({ ...defaultSeriesStoreConfig, maxSeries: 10_000_000 }, new FakeClock(), silentLogger);
+  const store = new SeriesStore({ ...defaultSeriesStoreConfig, maxSeries: 10_000_000 }, new ManualClock(), silentLogger());
   const start = BigInt(Date.now()) * 1_000_000n;
   for (const r of encodeReplayRequests({ series, batchSize: 1000, seriesPerHost: 1000, startTimeUnixNano: start })) {
     store.ingest(decodeProtobufRequest(stampRequest(r, start + 1_000_000_000n, 0), { lazyAttributes: true }));

@@ -107,7 +107,7 @@ const allServices = [
   {
     name: 'phoenix-core',
     script: 'modules/phoenix-core/dist/main.js',
-    nodeArgs: () => require(path.join(root, 'modules/phoenix-core/dist/nodeFlags.js')).CORE_NODE_FLAGS,
+    nodeArgs: () => require('@phoenix/core').CORE_NODE_FLAGS,
     health: [url(p.health, '/health')],
     endpoints: [
       `OTLP/gRPC            ${local}:${p.grpc}`,

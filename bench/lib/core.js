@@ -10,10 +10,9 @@ const path = require('node:path');
 const { freePorts } = require('../../modules/phoenix-testkit/dist/freePort');
 
 const CORE_MAIN = path.join(__dirname, '../../modules/phoenix-core/dist/main.js');
-// the flags the core ships with (npm start, compose): the bench measures the product as run
-const { CORE_NODE_FLAGS } = require('../../modules/phoenix-core/dist/nodeFlags');
+// the flags the core ships with (npm start, compose): the bench measures the product as run;
 // the core's own port variables (coreConfig), so the bench cannot drift from them
-const { PORT_ENV: PORT_NAMES } = require('../../modules/phoenix-core/dist/config/coreConfig');
+const { CORE_NODE_FLAGS, PORT_ENV: PORT_NAMES } = require('@phoenix/core');
 
 let tasksetChecked;
 function hasTaskset() {

@@ -6,40 +6,17 @@ import * as grpc from '@grpc/grpc-js';
 import zlib from 'node:zlib';
 import { decodeExportResponse, decodeStatus, encodeExportRequest, parsePrometheusText, sampleValue } from '@phoenix/testkit';
 import type { CoreService } from '../src/service/coreService';
+import { grpcClient, grpcExport, type OtlpGrpcClient } from './grpcClient';
 import { counter, gauge, request } from './otlpFixtures';
 import { scrape, startCore } from './startCore';
 
 const PROTO = 'application/x-protobuf';
 const LIMIT = 64 * 1024;
 
-function grpcClient(port: number) {
-  const Ctor = grpc.makeGenericClientConstructor(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (b: Buffer) => b,
-        requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (b: Buffer) => b,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    },
-    'MetricsService',
-  );
-  return new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024 }) as unknown as grpc.Client & {
-    Export(req: Buffer, cb: (err: grpc.ServiceError | null, res?: Buffer) => void): void;
-  };
-}
-
-function grpcExport(client: ReturnType<typeof grpcClient>, body: Buffer): Promise<{ err: grpc.ServiceError | null; res?: Buffer }> {
-  return new Promise((resolve) => client.Export(body, (err, res) => resolve({ err, res })));
-}
-
 describe('bad input', () => {
   let core: CoreService;
   let url: (w: 'fullFidelity' | 'observatory' | 'otlpHttp') => string;
-  let client: ReturnType<typeof grpcClient>;
+  let client: OtlpGrpcClient;
   const good = Buffer.from(encodeExportRequest(request('keep', [gauge('kept.value', [{ value: 42 }])])));
 
   beforeAll(async () => {
@@ -54,7 +31,7 @@ describe('bad input', () => {
   });
   afterAll(async () => {
     client.close();
-    await core.shutdown();
+    await core.stop();
   });
 
   async function stillServing(): Promise<void> {

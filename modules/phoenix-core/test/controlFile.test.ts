@@ -60,7 +60,7 @@ describe('live control file', () => {
     core.rank();
   });
   afterAll(async () => {
-    await core.shutdown();
+    await core.stop();
   });
 
   test('a missing file at start means the documented defaults: conservative mode, full_fidelity active', async () => {

@@ -38,7 +38,7 @@ function makeProvider(exporter: PushMetricExporter, host: string) {
 
 // the same receivers in front of the single-threaded core and of a sharded core (2 worker threads)
 describe.each(['single-threaded', 'sharded'] as const)('OTLP receivers with the real OpenTelemetry JS exporters (%s core)', (kind) => {
-  let core: { front: CoreFront; shutdown(): Promise<void> };
+  let core: { front: CoreFront; stop(): Promise<void> };
   let storeSeries: () => Promise<number>;
   let ffUrl: string;
   let httpUrl: string;
@@ -58,7 +58,7 @@ describe.each(['single-threaded', 'sharded'] as const)('OTLP receivers with the 
     }
   });
   afterAll(async () => {
-    await core.shutdown();
+    await core.stop();
   });
 
   const protocols: Protocol[] = ['grpc', 'http/json', 'http/protobuf'];

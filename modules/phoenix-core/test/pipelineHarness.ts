@@ -1,8 +1,7 @@
 import { parsePrometheusText, type Exposition } from '@phoenix/testkit';
-import { FakeClock } from '../src/clock';
+import { ManualClock, silentLogger } from '@phoenix/runtime';
 import { defaultCoreConfig, type CoreConfig } from '../src/config/coreConfig';
 import { ExpositionWriter } from '../src/exporter/expositionWriter';
-import { silentLogger } from '../src/log';
 import { decodeJsonRequest } from '../src/otlp/decodeJsonRequest';
 import type { PipelineName } from '../src/processor/pipeline';
 import { CoreService } from '../src/service/coreService';
@@ -12,16 +11,16 @@ export const T0 = 1_700_000_000_000;
 export const ROUND_MS = 10_000;
 
 /** A core assembled but not started: ingest and render in-process, on fake time. */
-export function pipelineCore(overrides: (c: CoreConfig) => void = () => undefined): { core: CoreService; clock: FakeClock } {
-  const clock = new FakeClock(T0);
+export function pipelineCore(overrides: (c: CoreConfig) => void = () => undefined): { core: CoreService; clock: ManualClock } {
+  const clock = new ManualClock(T0);
   const config = defaultCoreConfig();
   config.controlFile = '/nonexistent/optimization_mode.yaml';
   overrides(config);
-  return { core: new CoreService(config, { clock, log: silentLogger, timers: false }), clock };
+  return { core: new CoreService(config, { clock, log: silentLogger(), timers: false }), clock };
 }
 
 /** Advances the clock one round, steps the workload and ingests its export. */
-export function ingestRound(core: CoreService, clock: FakeClock, w: Workload): void {
+export function ingestRound(core: CoreService, clock: ManualClock, w: Workload): void {
   clock.advance(ROUND_MS);
   w.step();
   for (const r of w.requests(clock.now())) {

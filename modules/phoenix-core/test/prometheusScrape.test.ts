@@ -54,7 +54,7 @@ describe('real Prometheus and promtool against phoenix-core', () => {
 
   afterAll(async () => {
     await prom?.stop();
-    await core.shutdown();
+    await core.stop();
   });
 
   test('promtool check metrics passes on a realistic full-fidelity scrape and on the observatory', async () => {

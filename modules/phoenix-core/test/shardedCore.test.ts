@@ -80,7 +80,7 @@ describe('sharded core (worker threads) against the single-threaded core', () =>
     sharded = await startShardedCore(SHARDS);
   });
   afterAll(async () => {
-    await Promise.all([single?.core.shutdown(), sharded?.core.shutdown()]);
+    await Promise.all([single?.core.stop(), sharded?.core.stop()]);
     for (const d of [single?.dataDir, sharded?.dataDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -216,12 +216,13 @@ describe('a sharded core whose shard dies', () => {
       await core.pool.workerThreads[shardOfHost('h', 2)].terminate();
       const res = await post(url('otlpHttp'), req);
       expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
       expect(decodeStatus(new Uint8Array(await res.arrayBuffer())).code).toBe(14);
       expect((await fetch(url('health'))).status).toBe(503);
       const obs = parsePrometheusText(await scrape(url('observatory')));
       expect(obs.samples.find((s) => s.name === 'phoenix_receiver_rejections_total' && s.labels.reason === 'unavailable')?.value).toBe(1);
     } finally {
-      await core.shutdown();
+      await core.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

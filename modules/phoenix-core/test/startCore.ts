@@ -1,6 +1,5 @@
-import { FakeClock, systemClock, type Clock } from '../src/clock';
+import { systemClock, silentLogger, type Clock } from '@phoenix/runtime';
 import { defaultCoreConfig, type CoreConfig } from '../src/config/coreConfig';
-import { silentLogger } from '../src/log';
 import { CoreService } from '../src/service/coreService';
 import { ShardedCoreService } from '../src/service/shardedCoreService';
 import os from 'node:os';
@@ -10,7 +9,7 @@ import fs from 'node:fs';
 type Endpoint = 'fullFidelity' | 'active' | 'observatory' | 'health' | 'otlpHttp' | 'optimized' | 'experimentalTopk';
 
 /** A config on kernel-chosen free ports (port 0), with an isolated data dir. */
-function testConfig(overrides: (c: CoreConfig) => void): { config: CoreConfig; dataDir: string } {
+export function testConfig(overrides: (c: CoreConfig) => void = () => undefined): { config: CoreConfig; dataDir: string } {
   const config = defaultCoreConfig();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-core-test-'));
   config.dataDir = dataDir;
@@ -35,7 +34,7 @@ export async function startCore(
   opts: { clock?: Clock; timers?: boolean } = {},
 ): Promise<{ core: CoreService; url: (which: Endpoint) => string; dataDir: string }> {
   const { config, dataDir } = testConfig(overrides);
-  const core = new CoreService(config, { clock: opts.clock ?? systemClock, log: silentLogger, timers: opts.timers ?? false });
+  const core = new CoreService(config, { clock: opts.clock ?? systemClock, log: silentLogger(), timers: opts.timers ?? false });
   await core.start();
   return { core, url: urls(core.boundPorts()), dataDir };
 }
@@ -49,12 +48,10 @@ export async function startShardedCore(
     c.shards = shards;
     overrides(c);
   });
-  const core = new ShardedCoreService(config, { log: silentLogger, timers: false });
+  const core = new ShardedCoreService(config, { log: silentLogger(), timers: false });
   await core.start();
   return { core, url: urls(core.boundPorts()), dataDir };
 }
-
-export { FakeClock };
 
 export async function scrape(url: string): Promise<string> {
   const res = await fetch(url);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { runCommand } from '@phoenix/runtime';
-import { CORE_NODE_FLAGS } from '../../phoenix-core/src/nodeFlags';
+import { CORE_NODE_FLAGS } from '@phoenix/core';
 import { LISTENERS, MONITORING, ROOT, allPanels, parsePromQL, readDashboards, readPrometheusYaml } from './helpers';
 
 const ENVIRONMENTS = ['ci', 'development', 'production'];

@@ -3,7 +3,7 @@ export { LOG_LEVELS, type LogLevel, type LogFields, type Logger, type LoggerOpti
 export { type LogLimiter, type LogLimiterOptions, createLogLimiter } from './logLimiter';
 export { type Env, EnvReader, parseBool, parseDuration, parseSize } from './envReader';
 export { ConfigErrors, withEnvNames, isLoopback } from './configErrors';
-export { type Lifecycle, LifecycleGuard, StopStack, startLifecycle } from './lifecycle';
+export { type Lifecycle, LifecycleGuard, GuardedLifecycle, StopStack, startLifecycle } from './lifecycle';
 export { InvalidInputError, UnavailableError, InvalidConfigError, type ErrorClass, classifyError } from './errors';
 export { type HttpListener, type HttpListenOptions, listenHttp } from './httpListener';
 export { MIN_API_TOKEN_LENGTH, MAX_LIST_LIMIT, type RestApiConfig, type RestApiEnvNames, restApiEnv, readRestApiConfig, checkRestApiConfig, checkListLimits } from './restApiConfig';

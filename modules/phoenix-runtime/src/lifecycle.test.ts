@@ -1,4 +1,4 @@
-import { LifecycleGuard, StopStack, startLifecycle, type Lifecycle } from './lifecycle';
+import { GuardedLifecycle, LifecycleGuard, StopStack, startLifecycle, type Lifecycle } from './lifecycle';
 
 function counting(opts: { failStart?: boolean } = {}): { guard: LifecycleGuard; calls: string[] } {
   const calls: string[] = [];
@@ -102,5 +102,38 @@ describe('StopStack', () => {
     expect(order).toEqual(['c', 'b', 'a']);
     await s.stopAll();
     expect(order).toEqual(['c', 'b', 'a']);
+  });
+});
+
+describe('GuardedLifecycle', () => {
+  class Thing extends GuardedLifecycle {
+    readonly calls: string[] = [];
+    constructor() {
+      super('the thing');
+    }
+    protected async doStart(): Promise<void> {
+      this.calls.push('start');
+    }
+    protected async doStop(reason: string): Promise<void> {
+      this.calls.push(`stop:${reason}`);
+    }
+  }
+
+  it('start twice is one start, stop twice one stop, with the reason; no start after stop', async () => {
+    const t = new Thing();
+    const first = t.start();
+    expect(t.start()).toBe(first);
+    await first;
+    const stopping = t.stop('test');
+    expect(t.stop()).toBe(stopping);
+    await stopping;
+    expect(t.calls).toEqual(['start', 'stop:test']);
+    await expect(t.start()).rejects.toThrow('the thing is stopped; it cannot be started again');
+  });
+
+  it('stop without start runs doStop once, with the default reason', async () => {
+    const t = new Thing();
+    await t.stop();
+    expect(t.calls).toEqual(['stop:stopped']);
   });
 });

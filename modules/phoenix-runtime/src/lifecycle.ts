@@ -73,6 +73,35 @@ export async function startLifecycle<T extends Lifecycle>(component: T): Promise
   return component;
 }
 
+/**
+ * A component that follows {@link Lifecycle} through its own {@link LifecycleGuard}: subclasses
+ * implement doStart() and doStop(reason) (which, as for the guard, must tolerate a partial start or
+ * none) and inherit idempotent start() and stop().
+ */
+export abstract class GuardedLifecycle implements Lifecycle {
+  private readonly guard: LifecycleGuard;
+
+  /** `name` appears in the error of a start after stop. */
+  constructor(name: string) {
+    this.guard = new LifecycleGuard(
+      name,
+      () => this.doStart(),
+      (reason) => this.doStop(reason),
+    );
+  }
+
+  protected abstract doStart(): Promise<void>;
+  protected abstract doStop(reason: string): Promise<void>;
+
+  start(): Promise<void> {
+    return this.guard.start();
+  }
+
+  stop(reason?: string): Promise<void> {
+    return this.guard.stop(reason);
+  }
+}
+
 /** Stops what was started, last first; each entry once, errors collected and rethrown together. */
 export class StopStack {
   private readonly entries: Array<{ name: string; stop: () => Promise<void> | void }> = [];

@@ -57,6 +57,39 @@ describe('ProtoReader', () => {
     expect(r.eof()).toBe(true);
   });
 
+  it('next() splits each tag into field and wire type; expect() and skipField() act on the field it read', () => {
+    // field 1 varint 150, field 2 string "ab", field 15 fixed64
+    const msg = Buffer.concat([bytes(0x08, 0x96, 0x01), bytes(0x12, 2), Buffer.from('ab'), bytes(0x79, 0, 0, 0, 0, 0, 0, 0, 0)]);
+    const r = new ProtoReader(msg);
+    const seen: Array<[number, number, unknown]> = [];
+    while (!r.eof()) {
+      switch (r.next()) {
+        case 1:
+          r.expect(0);
+          seen.push([r.field, r.wireType, r.uint32()]);
+          break;
+        case 2:
+          r.expect(2);
+          seen.push([r.field, r.wireType, r.string()]);
+          break;
+        default:
+          seen.push([r.field, r.wireType, null]);
+          r.skipField();
+      }
+    }
+    expect(seen).toEqual([
+      [1, 0, 150],
+      [2, 2, 'ab'],
+      [15, 1, null],
+    ]);
+    const wrong = new ProtoReader(bytes(0x22, 0));
+    expect(wrong.next()).toBe(4);
+    expect(() => wrong.expect(0)).toThrow(new ProtobufDecodeError('field 4 has wire type 2, expected 0'));
+    const group = new ProtoReader(bytes(0x0b));
+    group.next();
+    expect(() => group.skipField()).toThrow('unsupported wire type 3');
+  });
+
   it('a sub-reader stops at the end of its field', () => {
     const r = new ProtoReader(bytes(2, 0x08, 0x01, 0x08, 0x02));
     const sub = r.sub();

@@ -16,6 +16,10 @@ const TWO_32 = 4294967296;
  */
 export class ProtoReader {
   pos: number;
+  /** the field number of the tag last read by {@link next} */
+  field = 0;
+  /** the wire type of the tag last read by {@link next} */
+  wireType = 0;
   constructor(
     readonly buf: Buffer,
     start = 0,
@@ -31,6 +35,28 @@ export class ProtoReader {
   /** The next field's tag: `tag >>> 3` is the field number, `tag & 7` the wire type. */
   tag(): number {
     return this.uint32();
+  }
+
+  /**
+   * Reads the next field's tag and returns its field number; `field` and `wireType` hold both until
+   * the next call (for {@link expect} and {@link skipField}). The one tag split of a hand-written
+   * decoder's loop, without a callback per field: `while (!r.eof()) switch (r.next()) { ... }`.
+   */
+  next(): number {
+    const tag = this.uint32();
+    this.wireType = tag & 7;
+    this.field = tag >>> 3;
+    return this.field;
+  }
+
+  /** Checks that the field {@link next} read has the wire type the schema declares; else malformed input. */
+  expect(wireType: number): void {
+    if (this.wireType !== wireType) throw new ProtobufDecodeError(`field ${this.field} has wire type ${this.wireType}, expected ${wireType}`);
+  }
+
+  /** Skips the value of the field {@link next} read (unknown fields). */
+  skipField(): void {
+    this.skip(this.wireType);
   }
 
   /** A varint that must fit in 32 bits (tags, lengths, enums, uint32, int32). */

@@ -81,6 +81,23 @@ describe('runService', () => {
     expect(proc.exits).toEqual([0]);
   });
 
+  it('logs "started" only once SIGTERM and SIGINT are handled (a supervisor may signal on that line)', async () => {
+    const proc = new FakeProcess();
+    const handled: number[] = [];
+    await runService({
+      name: 'phoenix-test',
+      config: { config: { logLevel: 'info' as const }, errors: [] },
+      create: () => service(),
+      describe: () => ({}),
+      stopTimeoutMs: 1000,
+      sink: (l) => {
+        if ((JSON.parse(l) as { msg: string }).msg === 'phoenix-test started') handled.push(proc.listenerCount('SIGTERM'), proc.listenerCount('SIGINT'));
+      },
+      proc,
+    });
+    expect(handled).toEqual([1, 1]);
+  });
+
   it('a second signal while stopping exits 1 at once', async () => {
     const proc = new FakeProcess();
     const svc = service({ stopMs: 100 });

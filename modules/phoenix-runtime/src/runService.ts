@@ -66,7 +66,6 @@ export async function runService<C extends { logLevel: LogLevel }, S extends Lif
     return;
   }
   const running = service;
-  log.info(`${o.name} started`, o.describe(config, running));
   let stopping = false;
   const shutdown = (signal: string, code: number = EXIT.ok): void => {
     if (stopping) {
@@ -107,4 +106,6 @@ export async function runService<C extends { logLevel: LogLevel }, S extends Lif
     proc.channel.unref();
     proc.once('disconnect', () => shutdown('supervisor gone'));
   }
+  // only now: a supervisor that signals as soon as it reads this line gets a graceful stop
+  log.info(`${o.name} started`, o.describe(config, running));
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ConfigErrors, EnvReader, LOG_LEVELS, type Env, type LogLevel } from '@phoenix/runtime';
 import { defaultRollupConfig, GAUGE_AGGREGATIONS, validateRollupConfig, type GaugeAggregation, type RollupConfig } from '../processor/rollup/rollupConfig';
 import { defaultTopkConfig, validateTopkConfig, type TopkConfig } from '../processor/topk/topkConfig';
 import { defaultSeriesStoreConfig, validateSeriesStoreConfig, type SeriesStoreConfig } from '../store/seriesStoreConfig';
@@ -31,7 +32,7 @@ export interface CoreConfig {
   priorityRulesFile: string | undefined;
   /** series budget used while no control file is in force */
   targetSeries: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: LogLevel;
   rollup: RollupConfig;
   topk: TopkConfig;
   /** run the optimized and experimental_topk pipelines (false: full_fidelity only, for comparison) */
@@ -77,31 +78,6 @@ export function defaultCoreConfig(): CoreConfig {
   };
 }
 
-/** The problems of a config, each naming its key; empty when valid. */
-export function validateCoreConfig(c: CoreConfig): string[] {
-  const errs: string[] = [];
-  if (!c.bindAddress) errs.push('bindAddress: must not be empty');
-  for (const [k, v] of Object.entries(c.ports)) {
-    if (!Number.isInteger(v) || v < 0 || v > 65535) errs.push(`ports.${k}: must be an integer in 0..65535`);
-  }
-  const fixed = Object.entries(c.ports).filter(([, v]) => v !== 0);
-  const seen = new Map<number, string>();
-  for (const [k, v] of fixed) {
-    const other = seen.get(v);
-    if (other) errs.push(`ports.${k}: port ${v} is also used by ports.${other}`);
-    seen.set(v, k);
-  }
-  errs.push(...validateSeriesStoreConfig(c.store));
-  if (!Number.isInteger(c.maxRequestBytes) || c.maxRequestBytes < 1024) errs.push('maxRequestBytes: must be an integer ≥ 1024');
-  if (!Number.isFinite(c.sweepIntervalMs) || c.sweepIntervalMs <= 0) errs.push('sweepIntervalMs: must be positive');
-  if (!c.controlFile) errs.push('controlFile: must not be empty');
-  if (!Number.isInteger(c.targetSeries) || c.targetSeries < 1) errs.push('targetSeries: must be a positive integer');
-  if (!['debug', 'info', 'warn', 'error'].includes(c.logLevel)) errs.push('logLevel: must be one of debug, info, warn, error');
-  errs.push(...validateRollupConfig(c.rollup), ...validateTopkConfig(c.topk));
-  if (!Number.isInteger(c.shards) || c.shards < 1 || c.shards > 64) errs.push('shards: must be an integer in 1..64');
-  return errs;
-}
-
 /** The environment variable of each port (also used by the bench to start the core on free ports). */
 export const PORT_ENV: Readonly<Record<keyof CorePorts, string>> = {
   otlpGrpc: 'PHOENIX_OTLP_GRPC_PORT',
@@ -114,95 +90,128 @@ export const PORT_ENV: Readonly<Record<keyof CorePorts, string>> = {
   health: 'PHOENIX_HEALTH_PORT',
 };
 
-/**
- * Reads the configuration from environment variables (names in the README). Returns the
- * errors instead of throwing; each names the variable.
- */
-export function coreConfigFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { config: CoreConfig; errors: string[] } {
-  const c = defaultCoreConfig();
-  const errors: string[] = [];
-  const int = (name: string, min: number, max: number): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      errors.push(`${name}: must be an integer in ${min}..${max} (got "${raw}")`);
-      return undefined;
-    }
-    return n;
-  };
-  const num = (name: string, min: number): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return undefined;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min) {
-      errors.push(`${name}: must be a number ≥ ${min} (got "${raw}")`);
-      return undefined;
-    }
-    return n;
-  };
-  if (env.PHOENIX_BIND_ADDRESS) c.bindAddress = env.PHOENIX_BIND_ADDRESS;
-  for (const [key, name] of Object.entries(PORT_ENV) as Array<[keyof CorePorts, string]>) {
-    const p = int(name, 0, 65535);
-    if (p !== undefined) c.ports[key] = p;
+/** Config key → the environment variable that sets it (validation messages name both; the README lists them). */
+export const CORE_ENV: Readonly<Record<string, string>> = {
+  bindAddress: 'PHOENIX_BIND_ADDRESS',
+  ...Object.fromEntries(Object.entries(PORT_ENV).map(([k, v]) => [`ports.${k}`, v])),
+  'store.stalenessMs': 'PHOENIX_STALENESS_SECONDS',
+  'store.resourceLabels': 'PHOENIX_RESOURCE_LABELS',
+  'store.maxSeries': 'PHOENIX_MAX_SERIES',
+  maxRequestBytes: 'PHOENIX_MAX_REQUEST_BYTES',
+  sweepIntervalMs: 'PHOENIX_SWEEP_INTERVAL_SECONDS',
+  dataDir: 'PHOENIX_DATA_DIR',
+  controlFile: 'PHOENIX_CONTROL_FILE',
+  controlFilePolling: 'PHOENIX_CONTROL_FILE_POLL',
+  priorityRulesFile: 'PHOENIX_PRIORITY_RULES',
+  targetSeries: 'PHOENIX_TARGET_SERIES',
+  logLevel: 'PHOENIX_LOG_LEVEL',
+  'rollup.hostAttribute': 'PHOENIX_HOST_ATTRIBUTE',
+  'rollup.processAttributePrefixes': 'PHOENIX_PROCESS_ATTRIBUTE_PREFIXES',
+  'rollup.processAttributes': 'PHOENIX_PROCESS_ATTRIBUTES',
+  'rollup.volatileAttributes': 'PHOENIX_VOLATILE_ATTRIBUTES',
+  'rollup.gaugeAggregation': 'PHOENIX_GAUGE_AGGREGATION',
+  'rollup.gaugeAggregationByMetric': 'PHOENIX_GAUGE_AGGREGATION_BY_METRIC',
+  'rollup.stalenessMs': 'PHOENIX_STALENESS_SECONDS',
+  'rollup.emptyGroupTtlMs': 'PHOENIX_EMPTY_GROUP_TTL_SECONDS',
+  'topk.rankingMetric': 'PHOENIX_TOPK_RANKING_METRIC',
+  'topk.windowMs': 'PHOENIX_TOPK_WINDOW_SECONDS',
+  'topk.rankIntervalMs': 'PHOENIX_TOPK_RANK_INTERVAL_SECONDS',
+  'topk.margin': 'PHOENIX_TOPK_MARGIN',
+  reductionEnabled: 'PHOENIX_REDUCTION_ENABLED',
+  shards: 'PHOENIX_CORE_SHARDS',
+};
+
+const MAX_COUNT = 1_000_000_000;
+
+/** The problems of a config, each `key (VARIABLE): problem`; empty when valid. */
+export function validateCoreConfig(c: CoreConfig): string[] {
+  const e = new ConfigErrors(CORE_ENV);
+  e.nonEmpty('bindAddress', c.bindAddress);
+  const seen = new Map<number, string>();
+  for (const [k, v] of Object.entries(c.ports)) {
+    e.port(`ports.${k}`, v);
+    const other = seen.get(v);
+    if (v !== 0 && other) e.add(`ports.${k}`, `port ${v} is also used by ports.${other}`);
+    seen.set(v, k);
   }
-  const staleness = num('PHOENIX_STALENESS_SECONDS', 0.001);
-  if (staleness !== undefined) c.store.stalenessMs = staleness * 1000;
-  if (env.PHOENIX_RESOURCE_LABELS !== undefined) {
-    c.store.resourceLabels = env.PHOENIX_RESOURCE_LABELS.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  }
-  const maxSeries = int('PHOENIX_MAX_SERIES', 1, 1_000_000_000);
-  if (maxSeries !== undefined) c.store.maxSeries = maxSeries;
-  const maxBytes = int('PHOENIX_MAX_REQUEST_BYTES', 1024, 1024 * 1024 * 1024);
-  if (maxBytes !== undefined) c.maxRequestBytes = maxBytes;
-  const sweep = num('PHOENIX_SWEEP_INTERVAL_SECONDS', 0.01);
-  if (sweep !== undefined) c.sweepIntervalMs = sweep * 1000;
-  c.dataDir = path.resolve(cwd, env.PHOENIX_DATA_DIR || 'data');
-  c.controlFile = env.PHOENIX_CONTROL_FILE ? path.resolve(cwd, env.PHOENIX_CONTROL_FILE) : path.join(c.dataDir, 'optimization_mode.yaml');
-  c.priorityRulesFile = env.PHOENIX_PRIORITY_RULES ? path.resolve(cwd, env.PHOENIX_PRIORITY_RULES) : undefined;
-  const target = int('PHOENIX_TARGET_SERIES', 1, 1_000_000_000);
-  if (target !== undefined) c.targetSeries = target;
-  if (env.PHOENIX_LOG_LEVEL) {
-    if (['debug', 'info', 'warn', 'error'].includes(env.PHOENIX_LOG_LEVEL)) c.logLevel = env.PHOENIX_LOG_LEVEL as CoreConfig['logLevel'];
-    else errors.push(`PHOENIX_LOG_LEVEL: must be one of debug, info, warn, error (got "${env.PHOENIX_LOG_LEVEL}")`);
-  }
-  const list = (name: string): string[] | undefined =>
-    env[name] === undefined ? undefined : (env[name] as string).split(',').map((s) => s.trim()).filter((s) => s !== '');
-  c.rollup.volatileAttributes = list('PHOENIX_VOLATILE_ATTRIBUTES') ?? c.rollup.volatileAttributes;
-  c.rollup.processAttributePrefixes = list('PHOENIX_PROCESS_ATTRIBUTE_PREFIXES') ?? c.rollup.processAttributePrefixes;
-  c.rollup.processAttributes = list('PHOENIX_PROCESS_ATTRIBUTES') ?? c.rollup.processAttributes;
-  if (env.PHOENIX_HOST_ATTRIBUTE) c.rollup.hostAttribute = env.PHOENIX_HOST_ATTRIBUTE;
-  const agg = (name: string, raw: string): GaugeAggregation | undefined => {
-    if ((GAUGE_AGGREGATIONS as readonly string[]).includes(raw)) return raw as GaugeAggregation;
-    errors.push(`${name}: "${raw}" is not one of ${GAUGE_AGGREGATIONS.join(', ')}`);
-    return undefined;
-  };
-  if (env.PHOENIX_GAUGE_AGGREGATION) c.rollup.gaugeAggregation = agg('PHOENIX_GAUGE_AGGREGATION', env.PHOENIX_GAUGE_AGGREGATION) ?? c.rollup.gaugeAggregation;
-  for (const pair of list('PHOENIX_GAUGE_AGGREGATION_BY_METRIC') ?? []) {
+  e.addAll(validateSeriesStoreConfig(c.store));
+  e.number('maxRequestBytes', c.maxRequestBytes, { integer: true, min: 1024, max: 1024 ** 3 });
+  e.number('sweepIntervalMs', c.sweepIntervalMs, { min: 10 });
+  e.nonEmpty('dataDir', c.dataDir);
+  e.nonEmpty('controlFile', c.controlFile);
+  e.number('targetSeries', c.targetSeries, { integer: true, min: 1, max: MAX_COUNT });
+  e.oneOf('logLevel', c.logLevel, LOG_LEVELS);
+  e.addAll([...validateRollupConfig(c.rollup), ...validateTopkConfig(c.topk)]);
+  e.number('shards', c.shards, { integer: true, min: 1, max: 64 });
+  return e.messages;
+}
+
+/** `metric=function,…` (PHOENIX_GAUGE_AGGREGATION_BY_METRIC); a malformed entry is an error naming the variable. */
+function readAggregationByMetric(r: EnvReader, name: string): Record<string, GaugeAggregation> {
+  const out: Record<string, GaugeAggregation> = {};
+  for (const pair of r.list(name, [])) {
     const [metric, fn] = pair.split('=');
-    if (!metric || !fn) errors.push(`PHOENIX_GAUGE_AGGREGATION_BY_METRIC: "${pair}" must be metric=function`);
-    else {
-      const a = agg('PHOENIX_GAUGE_AGGREGATION_BY_METRIC', fn);
-      if (a) c.rollup.gaugeAggregationByMetric[metric] = a;
-    }
+    if (!metric || !fn) r.errors.push(`${name}: "${pair}" must be metric=function`);
+    else if (!(GAUGE_AGGREGATIONS as readonly string[]).includes(fn)) r.errors.push(`${name}: "${pair}": must be one of ${GAUGE_AGGREGATIONS.join(', ')}`);
+    else out[metric] = fn as GaugeAggregation;
   }
-  c.rollup.stalenessMs = c.store.stalenessMs;
-  const emptyTtl = num('PHOENIX_EMPTY_GROUP_TTL_SECONDS', 0);
-  if (emptyTtl !== undefined) c.rollup.emptyGroupTtlMs = emptyTtl * 1000;
-  if (env.PHOENIX_TOPK_RANKING_METRIC) c.topk.rankingMetric = env.PHOENIX_TOPK_RANKING_METRIC;
-  const window = num('PHOENIX_TOPK_WINDOW_SECONDS', 0.001);
-  if (window !== undefined) c.topk.windowMs = window * 1000;
-  const rank = num('PHOENIX_TOPK_RANK_INTERVAL_SECONDS', 0.001);
-  if (rank !== undefined) c.topk.rankIntervalMs = rank * 1000;
-  const margin = num('PHOENIX_TOPK_MARGIN', 0);
-  if (margin !== undefined) c.topk.margin = margin;
-  if (env.PHOENIX_REDUCTION_ENABLED !== undefined) {
-    if (env.PHOENIX_REDUCTION_ENABLED === 'true' || env.PHOENIX_REDUCTION_ENABLED === 'false') c.reductionEnabled = env.PHOENIX_REDUCTION_ENABLED === 'true';
-    else errors.push(`PHOENIX_REDUCTION_ENABLED: must be true or false (got "${env.PHOENIX_REDUCTION_ENABLED}")`);
-  }
-  const shards = int('PHOENIX_CORE_SHARDS', 1, 64);
-  if (shards !== undefined) c.shards = shards;
-  c.controlFilePolling = env.PHOENIX_CONTROL_FILE_POLL === 'true' || env.PHOENIX_CONTROL_FILE_POLL === '1';
-  errors.push(...validateCoreConfig(c));
-  return { config: c, errors };
+  return out;
+}
+
+/**
+ * Reads the configuration from environment variables (names in CORE_ENV and the README), through
+ * the runtime's EnvReader: booleans accept 1/0, true/false, yes/no, on/off; durations `30`, `500ms`,
+ * `2m`; sizes `16777216`, `16MiB`. Returns the problems instead of throwing: a value that does not
+ * parse names its variable, a value out of range its config key and variable.
+ */
+export function coreConfigFromEnv(env: Env, cwd = process.cwd()): { config: CoreConfig; errors: string[] } {
+  const d = defaultCoreConfig();
+  const r = new EnvReader(env);
+  // a duration variable in seconds (`30`, `500ms`, `2m`), as milliseconds
+  const ms = (name: string, fallbackMs: number): number => r.seconds(name, fallbackMs / 1000) * 1000;
+  const ports = { ...d.ports };
+  for (const [key, name] of Object.entries(PORT_ENV) as Array<[keyof CorePorts, string]>) ports[key] = r.int(name, d.ports[key]);
+  const dataDir = path.resolve(cwd, r.str('PHOENIX_DATA_DIR') ?? 'data');
+  const controlFile = r.str('PHOENIX_CONTROL_FILE');
+  const rulesFile = r.str('PHOENIX_PRIORITY_RULES');
+  const stalenessMs = ms('PHOENIX_STALENESS_SECONDS', d.store.stalenessMs);
+  const config: CoreConfig = {
+    bindAddress: r.str('PHOENIX_BIND_ADDRESS') ?? d.bindAddress,
+    ports,
+    store: {
+      stalenessMs,
+      resourceLabels: r.list('PHOENIX_RESOURCE_LABELS', d.store.resourceLabels),
+      maxSeries: r.int('PHOENIX_MAX_SERIES', d.store.maxSeries),
+    },
+    maxRequestBytes: r.bytes('PHOENIX_MAX_REQUEST_BYTES', d.maxRequestBytes),
+    sweepIntervalMs: ms('PHOENIX_SWEEP_INTERVAL_SECONDS', d.sweepIntervalMs),
+    dataDir,
+    controlFile: controlFile ? path.resolve(cwd, controlFile) : path.join(dataDir, 'optimization_mode.yaml'),
+    priorityRulesFile: rulesFile ? path.resolve(cwd, rulesFile) : undefined,
+    targetSeries: r.int('PHOENIX_TARGET_SERIES', d.targetSeries),
+    logLevel: r.oneOf('PHOENIX_LOG_LEVEL', LOG_LEVELS, d.logLevel),
+    rollup: {
+      ...d.rollup,
+      hostAttribute: r.str('PHOENIX_HOST_ATTRIBUTE') ?? d.rollup.hostAttribute,
+      processAttributePrefixes: r.list('PHOENIX_PROCESS_ATTRIBUTE_PREFIXES', d.rollup.processAttributePrefixes),
+      processAttributes: r.list('PHOENIX_PROCESS_ATTRIBUTES', d.rollup.processAttributes),
+      volatileAttributes: r.list('PHOENIX_VOLATILE_ATTRIBUTES', d.rollup.volatileAttributes),
+      gaugeAggregation: r.oneOf('PHOENIX_GAUGE_AGGREGATION', GAUGE_AGGREGATIONS, d.rollup.gaugeAggregation),
+      gaugeAggregationByMetric: readAggregationByMetric(r, 'PHOENIX_GAUGE_AGGREGATION_BY_METRIC'),
+      // output groups go stale with their input series
+      stalenessMs,
+      emptyGroupTtlMs: ms('PHOENIX_EMPTY_GROUP_TTL_SECONDS', d.rollup.emptyGroupTtlMs),
+    },
+    topk: {
+      ...d.topk,
+      rankingMetric: r.str('PHOENIX_TOPK_RANKING_METRIC') ?? d.topk.rankingMetric,
+      windowMs: ms('PHOENIX_TOPK_WINDOW_SECONDS', d.topk.windowMs),
+      rankIntervalMs: ms('PHOENIX_TOPK_RANK_INTERVAL_SECONDS', d.topk.rankIntervalMs),
+      margin: r.num('PHOENIX_TOPK_MARGIN', d.topk.margin),
+    },
+    reductionEnabled: r.bool('PHOENIX_REDUCTION_ENABLED', d.reductionEnabled),
+    controlFilePolling: r.bool('PHOENIX_CONTROL_FILE_POLL', d.controlFilePolling),
+    shards: r.int('PHOENIX_CORE_SHARDS', d.shards),
+  };
+  return { config, errors: [...r.errors, ...validateCoreConfig(config)] };
 }

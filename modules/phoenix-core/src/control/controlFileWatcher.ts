@@ -3,7 +3,8 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import YAML from 'yaml';
 import { validateOptimizationMode, type OptimizationMode } from '@phoenix/contracts';
-import type { Logger } from '../log';
+import { GuardedLifecycle, systemClock, type Clock, type Logger } from '@phoenix/runtime';
+import { every } from '../timer/every';
 
 export type ReloadResult = 'success' | 'rejected' | 'missing';
 
@@ -13,18 +14,19 @@ export type ReloadResult = 'success' | 'rejected' | 'missing';
  * whole: the last good configuration stays in force, the rejection is logged with its reason and
  * counted, and the reason is shown on the observatory. Exposes the settings in force.
  */
-export class ControlFileWatcher {
+export class ControlFileWatcher extends GuardedLifecycle {
   private watcher: FSWatcher | undefined;
   private current: OptimizationMode;
   /** the last content processed and its outcome: an event and the stat check never count one file twice */
   private lastSeenText: string | undefined;
   private lastResult: ReloadResult = 'missing';
-  private stopped = false;
   private statKey = '';
-  private pollTimer: NodeJS.Timeout | undefined;
+  private stopPolling: (() => void) | undefined;
+  private readonly clock: Clock;
   private readonly reloads: Counter<'result'>;
   private readonly lastRejection: Gauge<'reason'>;
   private readonly lastSuccess: Gauge;
+  private readonly usePolling: boolean;
 
   constructor(
     readonly file: string,
@@ -32,8 +34,11 @@ export class ControlFileWatcher {
     private readonly apply: (cfg: OptimizationMode, previous: OptimizationMode) => void,
     registry: Registry,
     private readonly log: Logger,
-    private readonly opts: { usePolling?: boolean } = {},
+    opts: { usePolling?: boolean; clock?: Clock } = {},
   ) {
+    super('the control-file watcher');
+    this.usePolling = opts.usePolling ?? false;
+    this.clock = opts.clock ?? systemClock;
     this.current = initial;
     this.reloads = new Counter({
       name: 'phoenix_control_file_reloads_total',
@@ -83,12 +88,12 @@ export class ControlFileWatcher {
     return this.current;
   }
 
-  /** Reads the file once now, then watches it. */
-  async start(): Promise<void> {
+  /** start(): reads the file once now, then watches it. */
+  protected async doStart(): Promise<void> {
     this.reload('start');
     this.watcher = chokidar.watch(this.file, {
       ignoreInitial: true,
-      usePolling: this.opts.usePolling ?? false,
+      usePolling: this.usePolling,
       interval: 250,
       atomic: 100,
     });
@@ -100,10 +105,9 @@ export class ControlFileWatcher {
     // safety net for missed or delayed file-system events (rapid successive renames, chokidar's
     // atomic-write grace period, some container volumes): one stat() every 100 ms bounds how long
     // a new file can go unnoticed
-    this.pollTimer = setInterval(() => {
+    this.stopPolling = every(this.clock, 100, () => {
       if (this.currentStatKey() !== this.statKey) this.reload('stat');
-    }, 100);
-    this.pollTimer.unref();
+    });
   }
 
   private currentStatKey(): string {
@@ -150,7 +154,7 @@ export class ControlFileWatcher {
     this.current = v.value;
     this.lastResult = 'success';
     this.reloads.inc({ result: 'success' });
-    this.lastSuccess.set(Date.now() / 1000);
+    this.lastSuccess.set(this.clock.now() / 1000);
     this.log.info('control file applied', {
       file: this.file,
       trigger,
@@ -179,10 +183,8 @@ export class ControlFileWatcher {
     return 'rejected';
   }
 
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (this.pollTimer) clearInterval(this.pollTimer);
+  protected async doStop(): Promise<void> {
+    this.stopPolling?.();
     await this.watcher?.close();
   }
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { silentLogger } from '../log';
+import { silentLogger } from '@phoenix/runtime';
 import { ChunkPool } from './chunkPool';
 import { ExpositionWriter } from './expositionWriter';
 import { PrometheusExporter } from './prometheusExporter';
@@ -49,7 +49,7 @@ describe('PrometheusExporter with a pool', () => {
   it('serves concurrent scrapes intact while chunks are recycled', async () => {
     const pool = new ChunkPool(8192, 64);
     let n = 0;
-    const exporter = new PrometheusExporter('t', { host: '127.0.0.1', port: 0, path: '/metrics' }, (w) => renderLines(w, 3000, `r${n++}`), silentLogger, undefined, pool);
+    const exporter = new PrometheusExporter('t', { host: '127.0.0.1', port: 0, path: '/metrics' }, (w) => renderLines(w, 3000, `r${n++}`), silentLogger(), undefined, pool);
     await exporter.start();
     try {
       const get = (): Promise<string> =>
@@ -69,7 +69,7 @@ describe('PrometheusExporter with a pool', () => {
       }
       expect(pool.idle).toBeGreaterThan(0);
     } finally {
-      await exporter.shutdown();
+      await exporter.stop();
     }
   });
 });
@@ -105,7 +105,7 @@ describe('PrometheusExporter streaming an incremental render', () => {
       't',
       { host: '127.0.0.1', port: 0, path: '/metrics' },
       (w) => steps(w, 20_000, `r${n++}`),
-      silentLogger,
+      silentLogger(),
       (_s, series) => rendered.push(series),
       pool,
       16 * 1024,
@@ -128,14 +128,14 @@ describe('PrometheusExporter streaming an incremental render', () => {
       expect(head.status).toBe(200);
       expect(head.body).toBe('');
     } finally {
-      await exporter.shutdown();
+      await exporter.stop();
     }
   });
 
   it('a scraper that goes away mid-stream leaves the exporter serving intact expositions', async () => {
     const pool = new ChunkPool(4096, 64);
     let n = 0;
-    const exporter = new PrometheusExporter('t', { host: '127.0.0.1', port: 0, path: '/metrics' }, (w) => steps(w, 20_000, `r${n++}`), silentLogger, undefined, pool, 16 * 1024);
+    const exporter = new PrometheusExporter('t', { host: '127.0.0.1', port: 0, path: '/metrics' }, (w) => steps(w, 20_000, `r${n++}`), silentLogger(), undefined, pool, 16 * 1024);
     await exporter.start();
     try {
       await new Promise<void>((resolve, reject) => {
@@ -152,7 +152,7 @@ describe('PrometheusExporter streaming an incremental render', () => {
       expect(new Set(tags).size).toBe(2);
       bodies.forEach((b, i) => expect(b.body).toBe(expected(20_000, tags[i])));
     } finally {
-      await exporter.shutdown();
+      await exporter.stop();
     }
   });
 });

@@ -1,8 +1,8 @@
 import type http from 'node:http';
-import type { Logger } from '../log';
+import { ConfigErrors, type Logger } from '@phoenix/runtime';
+import { HttpEndpoint } from '../listener/httpEndpoint';
 import type { ChunkPool } from './chunkPool';
 import { ExpositionWriter } from './expositionWriter';
-import { listenHttp, type HttpListener } from './httpListener';
 
 /** Configuration of one Prometheus pull endpoint. */
 export interface PrometheusExporterConfig {
@@ -12,12 +12,13 @@ export interface PrometheusExporterConfig {
   path: string;
 }
 
+/** Returns the problems of a config, each `key: problem` (see ConfigErrors); empty when valid. */
 export function validatePrometheusExporterConfig(name: string, c: PrometheusExporterConfig): string[] {
-  const errs: string[] = [];
-  if (!c.host) errs.push(`exporters.${name}.host: must not be empty`);
-  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) errs.push(`exporters.${name}.port: must be an integer in 0..65535`);
-  if (!c.path.startsWith('/')) errs.push(`exporters.${name}.path: must start with "/"`);
-  return errs;
+  const e = new ConfigErrors();
+  e.nonEmpty(`exporters.${name}.host`, c.host);
+  e.port(`exporters.${name}.port`, c.port);
+  if (!c.path.startsWith('/')) e.add(`exporters.${name}.path`, `must start with "/" (got ${JSON.stringify(c.path)})`);
+  return e.messages;
 }
 
 export const TEXT_FORMAT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -42,10 +43,7 @@ export type RenderFn = (w: ExpositionWriter) => void | Iterator<unknown> | Promi
 export const STREAM_AHEAD_BYTES = 4 << 20;
 
 /** Serves one pipeline's output in the Prometheus text format on GET {path}. */
-export class PrometheusExporter {
-  private listener: HttpListener | undefined;
-  private stopped = false;
-
+export class PrometheusExporter extends HttpEndpoint {
   constructor(
     readonly name: string,
     private readonly config: PrometheusExporterConfig,
@@ -56,18 +54,11 @@ export class PrometheusExporter {
     private readonly pool?: ChunkPool,
     /** how far an incremental render may run ahead of the socket */
     private readonly streamAheadBytes = STREAM_AHEAD_BYTES,
-  ) {}
-
-  get port(): number {
-    return this.listener?.port ?? this.config.port;
+  ) {
+    super('Prometheus exporter', config, log, { exporter: name, path: config.path });
   }
 
-  async start(): Promise<void> {
-    this.listener = await listenHttp(this.config.host, this.config.port, (req, res) => this.handle(req, res));
-    this.log.info('Prometheus exporter listening', { exporter: this.name, host: this.config.host, port: this.listener.port, path: this.config.path });
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== this.config.path) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -163,11 +154,5 @@ export class PrometheusExporter {
     }
     send(true);
     res.end();
-  }
-
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.listener?.close();
   }
 }

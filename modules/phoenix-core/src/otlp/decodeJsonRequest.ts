@@ -2,6 +2,7 @@ import { doubleToLabel, structuredToLabel, type JsonAnyValue } from './anyValue'
 import {
   OtlpDecodeError,
   Temporality,
+  type AggregatePoint,
   type Attr,
   type DecodedMetric,
   type DecodedRequest,
@@ -195,6 +196,18 @@ function readBuckets(v: unknown, at: string): ExpBuckets {
   };
 }
 
+/** The fields histogram, exponential histogram and summary points share (`pat`: the point's path). */
+function readAggregatePoint(p: Obj, pat: string): AggregatePoint {
+  return {
+    attrs: readAttrs(get(p, 'attributes'), `${pat}.attributes`),
+    startMs: timeMs(get(p, 'startTimeUnixNano', 'start_time_unix_nano'), `${pat}.startTimeUnixNano`),
+    timeMs: timeMs(get(p, 'timeUnixNano', 'time_unix_nano'), `${pat}.timeUnixNano`),
+    count: asInt(get(p, 'count'), `${pat}.count`),
+    sum: asDouble(get(p, 'sum'), `${pat}.sum`),
+    flags: asInt(get(p, 'flags'), `${pat}.flags`),
+  };
+}
+
 function readMetric(raw: unknown, at: string): DecodedMetric {
   const m = asObject(raw, at);
   const name = asString(get(m, 'name'), `${at}.name`);
@@ -222,15 +235,10 @@ function readMetric(raw: unknown, at: string): DecodedMetric {
       const p = asObject(raw2, pat);
       const sum = get(p, 'sum');
       return {
-        attrs: readAttrs(get(p, 'attributes'), `${pat}.attributes`),
-        startMs: timeMs(get(p, 'startTimeUnixNano', 'start_time_unix_nano'), `${pat}.startTimeUnixNano`),
-        timeMs: timeMs(get(p, 'timeUnixNano', 'time_unix_nano'), `${pat}.timeUnixNano`),
-        count: asInt(get(p, 'count'), `${pat}.count`),
+        ...readAggregatePoint(p, pat),
         hasSum: sum !== undefined && sum !== null,
-        sum: asDouble(sum, `${pat}.sum`),
         bucketCounts: asArray(get(p, 'bucketCounts', 'bucket_counts'), `${pat}.bucketCounts`).map((c, j) => asInt(c, `${pat}.bucketCounts[${j}]`)),
         bounds: asArray(get(p, 'explicitBounds', 'explicit_bounds'), `${pat}.explicitBounds`).map((c, j) => asDouble(c, `${pat}.explicitBounds[${j}]`)),
-        flags: asInt(get(p, 'flags'), `${pat}.flags`),
       };
     });
     return { ...base, kind: 'histogram', temporality: asTemporality(get(h, 'aggregationTemporality', 'aggregation_temporality'), `${at}.histogram.aggregationTemporality`), points: pts };
@@ -243,18 +251,13 @@ function readMetric(raw: unknown, at: string): DecodedMetric {
       const p = asObject(raw2, pat);
       const sum = get(p, 'sum');
       return {
-        attrs: readAttrs(get(p, 'attributes'), `${pat}.attributes`),
-        startMs: timeMs(get(p, 'startTimeUnixNano', 'start_time_unix_nano'), `${pat}.startTimeUnixNano`),
-        timeMs: timeMs(get(p, 'timeUnixNano', 'time_unix_nano'), `${pat}.timeUnixNano`),
-        count: asInt(get(p, 'count'), `${pat}.count`),
+        ...readAggregatePoint(p, pat),
         hasSum: sum !== undefined && sum !== null,
-        sum: asDouble(sum, `${pat}.sum`),
         scale: asInt(get(p, 'scale'), `${pat}.scale`),
         zeroCount: asInt(get(p, 'zeroCount', 'zero_count'), `${pat}.zeroCount`),
         zeroThreshold: asDouble(get(p, 'zeroThreshold', 'zero_threshold'), `${pat}.zeroThreshold`),
         positive: readBuckets(get(p, 'positive'), `${pat}.positive`),
         negative: readBuckets(get(p, 'negative'), `${pat}.negative`),
-        flags: asInt(get(p, 'flags'), `${pat}.flags`),
       };
     });
     return {
@@ -270,16 +273,11 @@ function readMetric(raw: unknown, at: string): DecodedMetric {
       const pat = `${at}.summary.dataPoints[${i}]`;
       const p = asObject(raw2, pat);
       return {
-        attrs: readAttrs(get(p, 'attributes'), `${pat}.attributes`),
-        startMs: timeMs(get(p, 'startTimeUnixNano', 'start_time_unix_nano'), `${pat}.startTimeUnixNano`),
-        timeMs: timeMs(get(p, 'timeUnixNano', 'time_unix_nano'), `${pat}.timeUnixNano`),
-        count: asInt(get(p, 'count'), `${pat}.count`),
-        sum: asDouble(get(p, 'sum'), `${pat}.sum`),
+        ...readAggregatePoint(p, pat),
         quantiles: asArray(get(p, 'quantileValues', 'quantile_values'), `${pat}.quantileValues`).map((qRaw, j): [number, number] => {
           const q = asObject(qRaw, `${pat}.quantileValues[${j}]`);
           return [asDouble(q.quantile, `${pat}.quantileValues[${j}].quantile`), asDouble(q.value, `${pat}.quantileValues[${j}].value`)];
         }),
-        flags: asInt(get(p, 'flags'), `${pat}.flags`),
       };
     });
     return { ...base, kind: 'summary', points: pts };

@@ -6,10 +6,8 @@ import fc from 'fast-check';
 import { decodeMessage, encodeExportRequest, OTLP_TYPES } from '@phoenix/testkit';
 import { decodeJsonRequest } from './decodeJsonRequest';
 import { decodeProtobufRequest } from './decodeProtobufRequest';
-import { OtlpDecodeError } from './model';
-import { FakeClock } from '../clock';
+import { ManualClock, ProtobufDecodeError, silentLogger } from '@phoenix/runtime';
 import { ExpositionWriter } from '../exporter/expositionWriter';
-import { silentLogger } from '../log';
 import { renderStore } from '../store/renderStore';
 import { renderLabels } from '../store/labels';
 import { SeriesStore } from '../store/seriesStore';
@@ -131,7 +129,7 @@ describe('decodeProtobufRequest agrees with the protobufjs reference', () => {
         try {
           decodeProtobufRequest(prefix);
         } catch (err) {
-          expect(err).toBeInstanceOf(OtlpDecodeError);
+          expect(err).toBeInstanceOf(ProtobufDecodeError);
         }
       }),
       { numRuns: 300 },
@@ -149,8 +147,8 @@ describe('lazy attribute decoding (the receivers\' hot path)', () => {
   test('ingesting through lazy decoding gives the same results and exposition as eager decoding, over repeats', () => {
     fc.assert(
       fc.property(fc.array(requestArb, { minLength: 1, maxLength: 4 }), (reqs) => {
-        const eager = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
-        const lazy = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+        const eager = new SeriesStore(defaultSeriesStoreConfig, new ManualClock(), silentLogger());
+        const lazy = new SeriesStore(defaultSeriesStoreConfig, new ManualClock(), silentLogger());
         // every request twice: the second pass finds the series by their attribute bytes
         for (const req of [...reqs, ...reqs]) {
           const bytes = Buffer.from(encodeExportRequest(req));
@@ -174,7 +172,7 @@ describe('lazy attribute decoding (the receivers\' hot path)', () => {
   });
 
   test('the same series sent as protobuf and as JSON, with attributes in another order, is one series', () => {
-    const store = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+    const store = new SeriesStore(defaultSeriesStoreConfig, new ManualClock(), silentLogger());
     const req = (value: number, order: 'ab' | 'ba') => ({
       resourceMetrics: [
         {
@@ -207,7 +205,7 @@ describe('lazy attribute decoding (the receivers\' hot path)', () => {
   });
 
   test('undecodable attribute bytes inside valid framing refuse the point, not the process', () => {
-    const store = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+    const store = new SeriesStore(defaultSeriesStoreConfig, new ManualClock(), silentLogger());
     // NumberDataPoint { attributes(7): KeyValue with an invalid wire type 7 inside, as_double(4): 1 }
     const kv = Buffer.from([0x0f, 0x00]);
     const point = Buffer.concat([Buffer.from([0x3a, kv.length]), kv, Buffer.from([0x21]), Buffer.alloc(8)]);
@@ -216,7 +214,7 @@ describe('lazy attribute decoding (the receivers\' hot path)', () => {
     const scope = Buffer.concat([Buffer.from([0x12, metric.length]), metric]);
     const rm = Buffer.concat([Buffer.from([0x12, scope.length]), scope]);
     const body = Buffer.concat([Buffer.from([0x0a, rm.length]), rm]);
-    expect(() => decodeProtobufRequest(body)).toThrow(OtlpDecodeError);
+    expect(() => decodeProtobufRequest(body)).toThrow(ProtobufDecodeError);
     const r = store.ingest(decodeProtobufRequest(body, { lazyAttributes: true }));
     expect(r).toMatchObject({ accepted: 0, rejected: 1, reasons: { invalid_point: 1 } });
     expect(store.size).toBe(0);

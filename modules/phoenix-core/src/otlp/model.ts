@@ -1,3 +1,5 @@
+import { InvalidInputError } from '@phoenix/runtime';
+
 /**
  * The decoded form of an OTLP ExportMetricsServiceRequest that the series store ingests.
  * Both the protobuf and the JSON decoders produce it. Attribute values are already turned into
@@ -30,16 +32,20 @@ export interface NumberPoint {
   flags: number;
 }
 
-export interface HistogramPoint {
+/** The fields histogram, exponential histogram and summary points share. */
+export interface AggregatePoint {
   attrs: Attr[];
   startMs: number;
   timeMs: number;
   count: number;
-  hasSum: boolean;
   sum: number;
+  flags: number;
+}
+
+export interface HistogramPoint extends AggregatePoint {
+  hasSum: boolean;
   bucketCounts: number[];
   bounds: number[];
-  flags: number;
 }
 
 export interface ExpBuckets {
@@ -47,29 +53,17 @@ export interface ExpBuckets {
   counts: number[];
 }
 
-export interface ExpHistogramPoint {
-  attrs: Attr[];
-  startMs: number;
-  timeMs: number;
-  count: number;
+export interface ExpHistogramPoint extends AggregatePoint {
   hasSum: boolean;
-  sum: number;
   scale: number;
   zeroCount: number;
   zeroThreshold: number;
   positive: ExpBuckets;
   negative: ExpBuckets;
-  flags: number;
 }
 
-export interface SummaryPoint {
-  attrs: Attr[];
-  startMs: number;
-  timeMs: number;
-  count: number;
-  sum: number;
+export interface SummaryPoint extends AggregatePoint {
   quantiles: Array<[quantile: number, value: number]>;
-  flags: number;
 }
 
 interface MetricBase {
@@ -108,21 +102,13 @@ export function countPoints(req: DecodedRequest): number {
   return n;
 }
 
-/** Raised by the decoders for malformed input; the receivers map it to INVALID_ARGUMENT / HTTP 400. */
-export class OtlpDecodeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OtlpDecodeError';
-  }
-}
-
 /**
- * The core cannot take a request now (a shard of a sharded core failed or is shutting down); the
- * receivers answer UNAVAILABLE / HTTP 503, which OTLP clients retry.
+ * Malformed OTLP/JSON (the protobuf decoder throws the runtime's ProtobufDecodeError): an
+ * InvalidInputError, so the receivers answer HTTP 400 / INVALID_ARGUMENT and the client does not retry.
  */
-export class CoreUnavailableError extends Error {
+export class OtlpDecodeError extends InvalidInputError {
   constructor(message: string) {
-    super(message);
-    this.name = 'CoreUnavailableError';
+    super(message, 'invalid_json');
+    this.name = 'OtlpDecodeError';
   }
 }

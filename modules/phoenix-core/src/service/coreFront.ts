@@ -1,4 +1,5 @@
 import type { OptimizationMode } from '@phoenix/contracts';
+import { GuardedLifecycle, type Clock, type Lifecycle, type Logger } from '@phoenix/runtime';
 import type { Registry } from 'prom-client';
 import type { CoreConfig } from '../config/coreConfig';
 import { ControlFileWatcher } from '../control/controlFileWatcher';
@@ -6,10 +7,9 @@ import { defaultControlState } from '../control/controlState';
 import { ChunkPool } from '../exporter/chunkPool';
 import type { ExpositionWriter } from '../exporter/expositionWriter';
 import { PrometheusExporter, type RenderFn } from '../exporter/prometheusExporter';
+import type { OtlpSink } from '../consumer/metricsConsumer';
 import { HealthServer } from '../health/healthServer';
-import type { Logger } from '../log';
 import type { PipelineName } from '../processor/pipeline';
-import type { OtlpSink } from '../receiver/metricsConsumer';
 import { OtlpGrpcReceiver } from '../receiver/otlpgrpc/otlpGrpcReceiver';
 import { OtlpHttpReceiver } from '../receiver/otlphttp/otlpHttpReceiver';
 import type { CoreTelemetry } from '../telemetry/coreTelemetry';
@@ -17,14 +17,11 @@ import { ObservatoryServer } from '../telemetry/observatoryServer';
 import type { ReceiverTelemetry } from '../telemetry/receiverTelemetry';
 import { pipelineForMode } from './modePipeline';
 
-interface Component {
-  start(): Promise<void>;
-  shutdown(): Promise<void>;
-}
-
 /** What the listeners of a core are wired to: the in-process pipelines or the shards of a sharded core. */
 export interface CoreFrontDeps {
   log: Logger;
+  /** time of the control-file watcher and the rate-limited logs */
+  clock: Clock;
   registry: Registry;
   telemetry: CoreTelemetry;
   receiverTelemetry: ReceiverTelemetry;
@@ -41,21 +38,23 @@ export interface CoreFrontDeps {
 /**
  * The listeners of phoenix-core: OTLP receivers, the four Prometheus exporters, the observatory,
  * health, and the control-file watcher. start() brings up exporters first and receivers last;
- * shutdown() goes in reverse and is idempotent.
+ * stop() stops what was started in reverse (a Lifecycle: both idempotent).
  */
-export class CoreFront {
+export class CoreFront extends GuardedLifecycle {
   readonly exporters: Record<'fullFidelity' | 'optimized' | 'experimentalTopk' | 'active', PrometheusExporter>;
   readonly control: ControlFileWatcher;
   readonly observatory: ObservatoryServer;
   readonly health: HealthServer;
   readonly grpc: OtlpGrpcReceiver;
   readonly http: OtlpHttpReceiver;
-  private readonly started: Component[] = [];
+  private readonly started: Lifecycle[] = [];
   private activePipeline: PipelineName;
-  private shutdownPromise: Promise<void> | undefined;
+  private readonly log: Logger;
 
   constructor(config: CoreConfig, deps: CoreFrontDeps) {
+    super('the listeners of phoenix-core');
     const log = deps.log;
+    this.log = log;
     const initial = defaultControlState(config.targetSeries);
     this.activePipeline = pipelineForMode(initial.mode);
     this.control = new ControlFileWatcher(
@@ -66,8 +65,8 @@ export class CoreFront {
         this.activePipeline = pipelineForMode(cfg.mode);
       },
       deps.registry,
-      log.child('control'),
-      { usePolling: config.controlFilePolling },
+      log.child({ component: 'control' }),
+      { usePolling: config.controlFilePolling, clock: deps.clock },
     );
     const host = config.bindAddress;
     // one pool of output chunks for the four pipeline endpoints: up to 64 MiB kept idle (a 300k-series
@@ -78,7 +77,7 @@ export class CoreFront {
         name,
         { host, port, path: '/metrics' },
         (w) => deps.render(pipeline(), w),
-        log.child('exporter'),
+        log.child({ component: 'exporter' }),
         (seconds) => deps.telemetry.renderSeconds.observe({ exporter: name }, seconds),
         pool,
       );
@@ -88,11 +87,11 @@ export class CoreFront {
       experimentalTopk: exporter('experimental_topk', config.ports.experimentalTopk, () => 'experimental_topk'),
       active: exporter('active', config.ports.active, () => this.activePipeline),
     };
-    this.observatory = new ObservatoryServer(host, config.ports.observatory, deps.registry, deps.refresh, log.child('observatory'));
-    this.health = new HealthServer(host, config.ports.health, log.child('health'));
+    this.observatory = new ObservatoryServer(host, config.ports.observatory, deps.registry, deps.refresh, log.child({ component: 'observatory' }));
+    this.health = new HealthServer(host, config.ports.health, log.child({ component: 'health' }));
     const limits = { host, maxRequestBytes: config.maxRequestBytes };
-    this.grpc = new OtlpGrpcReceiver({ ...limits, port: config.ports.otlpGrpc }, deps.sink, deps.receiverTelemetry, log.child('otlpgrpc'));
-    this.http = new OtlpHttpReceiver({ ...limits, port: config.ports.otlpHttp, path: '/v1/metrics' }, deps.sink, deps.receiverTelemetry, log.child('otlphttp'));
+    this.grpc = new OtlpGrpcReceiver({ ...limits, port: config.ports.otlpGrpc }, deps.sink, deps.receiverTelemetry, log.child({ component: 'otlpgrpc' }), deps.clock);
+    this.http = new OtlpHttpReceiver({ ...limits, port: config.ports.otlpHttp, path: '/v1/metrics' }, deps.sink, deps.receiverTelemetry, log.child({ component: 'otlphttp' }), deps.clock);
   }
 
   /** The pipeline feeding the active output now. */
@@ -100,8 +99,8 @@ export class CoreFront {
     return this.activePipeline;
   }
 
-  async start(): Promise<void> {
-    const order: Component[] = [
+  protected async doStart(): Promise<void> {
+    const order: Lifecycle[] = [
       this.health,
       this.observatory,
       this.exporters.fullFidelity,
@@ -133,17 +132,14 @@ export class CoreFront {
   }
 
   /** Stops the started components in reverse order; errors are logged, not thrown. */
-  shutdown(log: Logger): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      this.health.setReady(false);
-      for (const c of [...this.started].reverse()) {
-        try {
-          await c.shutdown();
-        } catch (err) {
-          log.error('component shutdown failed', { err });
-        }
+  protected async doStop(): Promise<void> {
+    this.health.setReady(false);
+    for (const c of [...this.started].reverse()) {
+      try {
+        await c.stop();
+      } catch (err) {
+        this.log.error('component stop failed', { err });
       }
-    })();
-    return this.shutdownPromise;
+    }
   }
 }

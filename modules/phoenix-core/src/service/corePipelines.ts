@@ -1,6 +1,5 @@
-import type { Clock } from '../clock';
+import type { Clock, Logger } from '@phoenix/runtime';
 import type { CoreConfig } from '../config/coreConfig';
-import type { Logger } from '../log';
 import { FullFidelityPipeline } from '../processor/fullFidelityPipeline';
 import { OptimizedPipeline, type Profile } from '../processor/optimized/optimizedPipeline';
 import type { Pipeline, PipelineName } from '../processor/pipeline';
@@ -23,7 +22,7 @@ export class CorePipelines {
   readonly kpis: KpiCalculator;
 
   constructor(config: CoreConfig, clock: Clock, log: Logger) {
-    this.store = new SeriesStore(config.store, clock, log.child('store'));
+    this.store = new SeriesStore(config.store, clock, log.child({ component: 'store' }));
     const ff = new FullFidelityPipeline(this.store);
     const classifier = loadPriorityRules(config.priorityRulesFile ?? DEFAULT_PRIORITY_RULES_FILE);
     const initial = defaultControlState(config.targetSeries);
@@ -32,10 +31,10 @@ export class CorePipelines {
     this.kpis = new KpiCalculator(this.store, this.optimized, this.topk, config.rollup.hostAttribute, clock);
     if (config.reductionEnabled) {
       // the ranker before the top-k pipeline: a new series' process is then in the ranker's slot when it is routed
-      this.store.addListener(this.optimized);
-      this.store.addListener(this.topk.ranker);
-      this.store.addListener(this.topk);
-      this.store.addListener(this.kpis);
+      this.store.addListener(this.optimized, { pipeline: 'optimized', stage: 'route' });
+      this.store.addListener(this.topk.ranker, { pipeline: 'experimental_topk', stage: 'rank' });
+      this.store.addListener(this.topk, { pipeline: 'experimental_topk', stage: 'route' });
+      this.store.addListener(this.kpis, { pipeline: 'kpis', stage: 'observe' });
     }
     this.pipelines = new Map<PipelineName, Pipeline>([
       ['full_fidelity', ff],

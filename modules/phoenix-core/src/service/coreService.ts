@@ -1,34 +1,34 @@
+import { GuardedLifecycle, type Clock, type Logger } from '@phoenix/runtime';
 import { Registry } from 'prom-client';
-import type { Clock } from '../clock';
 import type { CoreConfig } from '../config/coreConfig';
-import type { Logger } from '../log';
 import type { OptimizedPipeline } from '../processor/optimized/optimizedPipeline';
 import type { Pipeline, PipelineName } from '../processor/pipeline';
 import type { TopkPipeline } from '../processor/topk/topkPipeline';
-import { consumerSink } from '../receiver/metricsConsumer';
+import { consumerSink } from '../receiver/consumerSink';
 import type { SeriesStore } from '../store/seriesStore';
 import { CoreTelemetry } from '../telemetry/coreTelemetry';
 import type { KpiCalculator, Kpis } from '../telemetry/kpiCalculator';
 import { ReceiverTelemetry } from '../telemetry/receiverTelemetry';
 import { CoreFront } from './coreFront';
 import { CorePipelines } from './corePipelines';
+import { startMaintenance } from './maintenance';
 
 export interface CoreDeps {
   clock: Clock;
   log: Logger;
   /** the observatory registry; a fresh one when omitted */
   registry?: Registry;
-  /** timers for the staleness sweep; tests with fake time pass false and call sweep() */
+  /** run the staleness sweep and the top-k ranking on timers of `clock` (tests may pass false and call sweep()/rank()) */
   timers?: boolean;
 }
 
 /**
  * phoenix-core assembled from components in one thread: receivers → series store → pipelines →
  * exporters (see CoreFront for the listeners, ShardedCoreService for the multi-threaded form).
- * start() brings up exporters first and receivers last, then reports healthy; shutdown() goes in
- * reverse and is idempotent.
+ * A Lifecycle: start() brings up exporters first and receivers last, then reports healthy; stop()
+ * goes in reverse. Both idempotent; a stopped core is not started again.
  */
-export class CoreService {
+export class CoreService extends GuardedLifecycle {
   readonly registry: Registry;
   /** the store and pipelines */
   readonly core: CorePipelines;
@@ -40,14 +40,13 @@ export class CoreService {
   readonly telemetry: CoreTelemetry;
   /** the listeners (receivers, exporters, observatory, health, control watcher) */
   readonly front: CoreFront;
-  private sweepTimer: NodeJS.Timeout | undefined;
-  private rankTimer: NodeJS.Timeout | undefined;
-  private shutdownPromise: Promise<void> | undefined;
+  private stopMaintenance: (() => void) | undefined;
 
   constructor(
     readonly config: CoreConfig,
     private readonly deps: CoreDeps,
   ) {
+    super('phoenix-core');
     this.registry = deps.registry ?? new Registry();
     this.core = new CorePipelines(config, deps.clock, deps.log);
     this.store = this.core.store;
@@ -58,6 +57,7 @@ export class CoreService {
     this.telemetry = new CoreTelemetry(this.registry);
     this.front = new CoreFront(config, {
       log: deps.log,
+      clock: deps.clock,
       registry: this.registry,
       telemetry: this.telemetry,
       receiverTelemetry: new ReceiverTelemetry(this.registry),
@@ -76,6 +76,7 @@ export class CoreService {
   /** Updates the computed observatory gauges; returns the KPIs. */
   refreshKpis(): Kpis {
     this.telemetry.refreshStore(this.store.stats);
+    this.telemetry.refreshPipelineErrors(this.store.pipelineErrors());
     const k = this.kpis.compute();
     this.telemetry.setKpis(k, this.active);
     return k;
@@ -91,42 +92,23 @@ export class CoreService {
     return this.core.rank();
   }
 
-  async start(): Promise<void> {
+  protected async doStart(): Promise<void> {
     await this.front.start();
     if (this.deps.timers ?? true) {
-      this.sweepTimer = setInterval(() => {
-        try {
-          const n = this.sweep();
-          if (n > 0) this.deps.log.debug('expired stale series', { series: n });
-        } catch (err) {
-          this.deps.log.error('staleness sweep failed', { err });
-        }
-      }, this.config.sweepIntervalMs);
-      this.sweepTimer.unref();
-      this.rankTimer = setInterval(() => {
-        try {
-          this.core.rank();
-        } catch (err) {
-          this.deps.log.error('top-k ranking failed', { err });
-        }
-      }, this.config.topk.rankIntervalMs);
-      this.rankTimer.unref();
+      const intervals = { sweepIntervalMs: this.config.sweepIntervalMs, rankIntervalMs: this.config.topk.rankIntervalMs };
+      this.stopMaintenance = startMaintenance(this.core, intervals, this.deps.clock, this.deps.log);
     }
     this.front.health.setReady(true);
     this.deps.log.info('phoenix-core ready', { ports: this.boundPorts() });
   }
 
+  protected async doStop(): Promise<void> {
+    this.stopMaintenance?.();
+    await this.front.stop();
+  }
+
   /** Ports actually bound (differ from the config where it asked for 0). */
   boundPorts(): Record<string, number> {
     return this.front.boundPorts();
-  }
-
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      if (this.sweepTimer) clearInterval(this.sweepTimer);
-      if (this.rankTimer) clearInterval(this.rankTimer);
-      await this.front.shutdown(this.deps.log);
-    })();
-    return this.shutdownPromise;
   }
 }

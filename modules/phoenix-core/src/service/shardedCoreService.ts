@@ -1,8 +1,9 @@
+import { GuardedLifecycle, systemClock, type Clock, type Logger } from '@phoenix/runtime';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { CoreConfig } from '../config/coreConfig';
-import type { Logger } from '../log';
 import { DEFAULT_PRIORITY_RULES_FILE, loadPriorityRules } from '../processor/priority/priorityClassifier';
 import { ShardPool } from '../shard/shardPool';
+import { sumPipelineErrors } from '../store/storeListeners';
 import { CoreTelemetry } from '../telemetry/coreTelemetry';
 import { combineKpis, type Kpis } from '../telemetry/kpiCalculator';
 import { ReceiverTelemetry } from '../telemetry/receiverTelemetry';
@@ -11,6 +12,8 @@ import type { PipelineName } from '../processor/pipeline';
 
 export interface ShardedCoreDeps {
   log: Logger;
+  /** time of the main thread (control-file watcher, rate-limited logs; the shards use the system clock) */
+  clock?: Clock;
   /** the observatory registry; a fresh one when omitted */
   registry?: Registry;
   /** the shards run the staleness sweep and top-k ranking on timers (tests pass false and call sweep()/rank()) */
@@ -21,9 +24,10 @@ export interface ShardedCoreDeps {
  * phoenix-core spread over several threads (PHOENIX_CORE_SHARDS > 1): the listeners run on the
  * main thread (CoreFront) and route each request's resources by host to the shard workers
  * (ShardPool), which hold the stores and pipelines. Scrapes merge the shards' parts; the
- * observatory combines their KPIs. Same listeners, endpoints and outputs as CoreService.
+ * observatory combines their KPIs. Same listeners, endpoints and outputs as CoreService, and the
+ * same Lifecycle: start() starts the shards, then the listeners; stop() the other way round.
  */
-export class ShardedCoreService {
+export class ShardedCoreService extends GuardedLifecycle {
   readonly registry: Registry;
   readonly pool: ShardPool;
   readonly telemetry: CoreTelemetry;
@@ -31,12 +35,12 @@ export class ShardedCoreService {
   private readonly misrouted: Gauge;
   private readonly conflicts: Counter;
   private conflictsSeen = 0;
-  private shutdownPromise: Promise<void> | undefined;
 
   constructor(
     readonly config: CoreConfig,
     private readonly deps: ShardedCoreDeps,
   ) {
+    super('phoenix-core');
     // the shards load the rules too; loading them here reports a bad file before any thread starts
     loadPriorityRules(config.priorityRulesFile ?? DEFAULT_PRIORITY_RULES_FILE);
     this.registry = deps.registry ?? new Registry();
@@ -52,12 +56,13 @@ export class ShardedCoreService {
       help: 'Metric families left out of a merged scrape because another shard holds the same name with another type.',
       registers: [this.registry],
     });
-    this.pool = new ShardPool(config, config.shards, deps.log.child('shards'), {
+    this.pool = new ShardPool(config, config.shards, deps.log.child({ component: 'shards' }), {
       timers: deps.timers ?? true,
       onFailure: () => this.front.health.setReady(false),
     });
     this.front = new CoreFront(config, {
       log: deps.log,
+      clock: deps.clock ?? systemClock,
       registry: this.registry,
       telemetry: this.telemetry,
       receiverTelemetry: new ReceiverTelemetry(this.registry),
@@ -89,6 +94,7 @@ export class ShardedCoreService {
     }
     store.families = families.size;
     this.telemetry.refreshStore(store);
+    this.telemetry.refreshPipelineErrors(sumPipelineErrors(stats.map((s) => s.pipelineErrors)));
     this.misrouted.set(misrouted);
     if (this.pool.typeConflicts > this.conflictsSeen) this.conflicts.inc(this.pool.typeConflicts - this.conflictsSeen);
     this.conflictsSeen = this.pool.typeConflicts;
@@ -107,22 +113,19 @@ export class ShardedCoreService {
     return this.pool.rank();
   }
 
-  async start(): Promise<void> {
+  protected async doStart(): Promise<void> {
     await this.pool.start();
     await this.front.start();
     this.front.health.setReady(true);
     this.deps.log.info('phoenix-core ready', { ports: this.boundPorts(), shards: this.config.shards });
   }
 
-  boundPorts(): Record<string, number> {
-    return this.front.boundPorts();
+  protected async doStop(): Promise<void> {
+    await this.front.stop();
+    await this.pool.stop();
   }
 
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      await this.front.shutdown(this.deps.log);
-      await this.pool.shutdown();
-    })();
-    return this.shutdownPromise;
+  boundPorts(): Record<string, number> {
+    return this.front.boundPorts();
   }
 }

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CoreConfig } from '../config/coreConfig';
 import type { RenderedExposition } from '../exporter/prometheusExporter';
-import type { Logger } from '../log';
-import { CoreUnavailableError, OtlpDecodeError, type DecodedRequest } from '../otlp/model';
+import { GuardedLifecycle, ProtobufDecodeError, UnavailableError, type Logger } from '@phoenix/runtime';
+import type { DecodedRequest } from '../otlp/model';
 import type { Profile } from '../processor/optimized/optimizedPipeline';
 import type { PipelineName } from '../processor/pipeline';
-import type { IngestResult } from '../store/seriesStore';
+import type { IngestResult } from '../consumer/metricsConsumer';
 import { mergeExpositions } from './mergeExpositions';
 import type { ShardInit, ShardRendered, ShardReply, ShardRequest, ShardStats } from './shardProtocol';
 import { splitDecodedByShard, splitProtobufByShard } from './splitRequest';
@@ -53,15 +53,14 @@ export function sumResults(results: readonly IngestResult[]): IngestResult {
  * A request whose resources span several shards is ingested in two phases (every shard decodes
  * its part, then all commit, or all drop it when one part is malformed), so a malformed request
  * is rejected whole, as in the single-threaded core. If a worker dies, the pool fails: every
- * pending and later call rejects with CoreUnavailableError and `onFailure` is called once.
+ * pending and later call rejects with UnavailableError and `onFailure` is called once.
  */
-export class ShardPool {
+export class ShardPool extends GuardedLifecycle {
   private readonly workers: Worker[] = [];
   private readonly waiting: Array<Map<number, Waiter>> = [];
   private nextId = 1;
   private failure: string | undefined;
   private closing = false;
-  private closed: Promise<void> | undefined;
   /** family names whose TYPE differed between shards, by merged scrape (see mergeExpositions) */
   typeConflicts = 0;
 
@@ -70,15 +69,17 @@ export class ShardPool {
     readonly shards: number,
     private readonly log: Logger,
     private readonly opts: { timers: boolean; onFailure?: (reason: string) => void },
-  ) {}
+  ) {
+    super('the shard pool');
+  }
 
   /** The worker threads, by shard. */
   get workerThreads(): readonly Worker[] {
     return this.workers;
   }
 
-  /** Starts the workers and waits until each has built its pipelines. */
-  async start(): Promise<void> {
+  /** start(): starts the workers and waits until each has built its pipelines. */
+  protected async doStart(): Promise<void> {
     const script = shardWorkerScript();
     // the series limit is per store: split it so the whole core keeps to it
     const config: CoreConfig = { ...this.config, store: { ...this.config.store, maxSeries: Math.ceil(this.config.store.maxSeries / this.shards) } };
@@ -91,7 +92,7 @@ export class ShardPool {
         if (!w) return;
         waiting.delete(m.id);
         if (m.ok) w.resolve(m.value);
-        else w.reject(m.decode ? new OtlpDecodeError(m.message) : new CoreUnavailableError(`shard ${index}: ${m.message}`));
+        else w.reject(m.decode ? new ProtobufDecodeError(m.message) : new UnavailableError(`shard ${index}: ${m.message}`));
       });
       worker.on('error', (err) => this.fail(`shard ${index} failed: ${err.message}`));
       worker.on('exit', (code) => {
@@ -109,7 +110,7 @@ export class ShardPool {
     this.failure = reason;
     this.log.error('sharded core failed', { reason });
     for (const waiting of this.waiting) {
-      for (const w of waiting.values()) w.reject(new CoreUnavailableError(reason));
+      for (const w of waiting.values()) w.reject(new UnavailableError(reason));
       waiting.clear();
     }
     this.opts.onFailure?.(reason);
@@ -118,8 +119,8 @@ export class ShardPool {
   /** Sends a request to a shard: its id, and the promise of the reply. */
   private post<T>(shard: number, msg: WithoutId<ShardRequest>, transfer?: ArrayBuffer[]): { id: number; reply: Promise<T> } {
     const id = this.nextId++;
-    if (this.failure !== undefined) return { id, reply: Promise.reject(new CoreUnavailableError(this.failure)) };
-    if (this.closing) return { id, reply: Promise.reject(new CoreUnavailableError('the core is shutting down')) };
+    if (this.failure !== undefined) return { id, reply: Promise.reject(new UnavailableError(this.failure)) };
+    if (this.closing) return { id, reply: Promise.reject(new UnavailableError('the core is shutting down')) };
     const reply = new Promise<T>((resolve, reject) => {
       this.waiting[shard].set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.workers[shard].postMessage({ ...msg, id } as ShardRequest, transfer);
@@ -136,7 +137,7 @@ export class ShardPool {
   }
 
   /**
-   * Routes a protobuf request's resources to their shards. Framing errors throw OtlpDecodeError
+   * Routes a protobuf request's resources to their shards. Framing errors throw ProtobufDecodeError
    * here, on the calling thread; the shards decode the rest.
    */
   ingestProtobuf(body: Buffer): Promise<IngestResult> {
@@ -207,16 +208,13 @@ export class ShardPool {
     return (await this.all<number>({ op: 'rank' })).reduce((a, b) => a + b, 0);
   }
 
-  /** Stops the workers (idempotent); calls still pending reject with CoreUnavailableError. */
-  shutdown(): Promise<void> {
-    this.closed ??= (async () => {
-      this.closing = true;
-      await Promise.all(this.workers.map((w) => w.terminate()));
-      for (const waiting of this.waiting) {
-        for (const w of waiting.values()) w.reject(new CoreUnavailableError('the core is shutting down'));
-        waiting.clear();
-      }
-    })();
-    return this.closed;
+  /** stop(): stops the workers; calls still pending reject with UnavailableError. */
+  protected async doStop(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const waiting of this.waiting) {
+      for (const w of waiting.values()) w.reject(new UnavailableError('the core is shutting down'));
+      waiting.clear();
+    }
   }
 }

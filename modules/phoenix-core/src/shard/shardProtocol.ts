@@ -2,9 +2,10 @@ import type { CoreConfig } from '../config/coreConfig';
 import type { DecodedRequest } from '../otlp/model';
 import type { Profile } from '../processor/optimized/optimizedPipeline';
 import type { PipelineName } from '../processor/pipeline';
+import type { PipelineErrorCount } from '../store/storeListeners';
 import type { StoreStats } from '../telemetry/coreTelemetry';
 import type { KpiPartial } from '../telemetry/kpiCalculator';
-import type { IngestResult } from '../store/seriesStore';
+import type { IngestResult } from '../consumer/metricsConsumer';
 import type { ShardExposition } from './familyIndexWriter';
 
 /**
@@ -34,6 +35,8 @@ export interface ShardStats {
   kpis: KpiPartial;
   /** series whose host attribute belongs to another shard (a point-level host differing from the resource's) */
   misrouted: number;
+  /** failures of the shard's pipelines (SeriesStore.pipelineErrors) */
+  pipelineErrors: PipelineErrorCount[];
 }
 
 export interface ShardRendered {
@@ -44,7 +47,7 @@ export interface ShardRendered {
 
 export type ShardReply =
   | { id: number; ok: true; value: IngestResult | ShardRendered | ShardStats | number | null }
-  /** `decode`: the request was malformed (OtlpDecodeError); otherwise the shard failed */
+  /** `decode`: the request was malformed (an InvalidInputError); otherwise the shard failed */
   | { id: number; ok: false; decode: boolean; message: string };
 
 /** What a shard worker is started with (workerData). */

@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { systemClock } from '../clock';
-import { createJsonLogger } from '../log';
+import { createLogger, InvalidInputError, systemClock } from '@phoenix/runtime';
 import { decodeProtobufRequest } from '../otlp/decodeProtobufRequest';
-import { countPoints, OtlpDecodeError, type DecodedRequest } from '../otlp/model';
+import { countPoints, type DecodedRequest } from '../otlp/model';
 import { CorePipelines } from '../service/corePipelines';
+import { startMaintenance } from '../service/maintenance';
 import type { Series, SeriesListener } from '../store/series';
 import { FamilyIndexWriter } from './familyIndexWriter';
 import type { ShardInit, ShardReply, ShardRequest, ShardStats } from './shardProtocol';
@@ -15,7 +15,7 @@ import { shardOfHost } from './shardOfHost';
  */
 function runShard(port: NonNullable<typeof parentPort>, init: ShardInit): void {
   const { config, index, shards } = init;
-  const log = createJsonLogger({ level: config.logLevel, component: 'phoenix-core' }).child(`shard${index}`);
+  const log = createLogger({ level: config.logLevel, fields: { service: 'phoenix-core', shard: index } });
   const core = new CorePipelines(config, systemClock, log);
   const hostAttribute = config.rollup.hostAttribute;
   let misrouted = 0;
@@ -32,7 +32,7 @@ function runShard(port: NonNullable<typeof parentPort>, init: ShardInit): void {
       /* nothing kept */
     },
   };
-  core.store.addListener(check);
+  core.store.addListener(check, { pipeline: 'shard', stage: 'host_check' });
   const prepared = new Map<number, DecodedRequest>();
   const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
@@ -67,7 +67,7 @@ function runShard(port: NonNullable<typeof parentPort>, init: ShardInit): void {
       case 'stats': {
         const families: string[] = [];
         for (const [name, fam] of core.store.families) if (fam.series.size > 0) families.push(name);
-        const stats: ShardStats = { store: core.store.stats, families, kpis: core.kpis.partial(), misrouted };
+        const stats: ShardStats = { store: core.store.stats, families, kpis: core.kpis.partial(), misrouted, pipelineErrors: core.store.pipelineErrors() };
         return { value: stats };
       }
       case 'control':
@@ -88,30 +88,14 @@ function runShard(port: NonNullable<typeof parentPort>, init: ShardInit): void {
       reply = { id: m.id, ok: true, value: r.value };
       transfer = r.transfer;
     } catch (err) {
-      const decode = err instanceof OtlpDecodeError;
+      const decode = err instanceof InvalidInputError;
       if (!decode) log.error('shard request failed', { op: m.op, err });
       reply = { id: m.id, ok: false, decode, message: (err as Error).message };
     }
     port.postMessage(reply, transfer);
   });
 
-  if (init.timers) {
-    setInterval(() => {
-      try {
-        const n = core.sweep();
-        if (n > 0) log.debug('expired stale series', { series: n });
-      } catch (err) {
-        log.error('staleness sweep failed', { err });
-      }
-    }, config.sweepIntervalMs).unref();
-    setInterval(() => {
-      try {
-        core.rank();
-      } catch (err) {
-        log.error('top-k ranking failed', { err });
-      }
-    }, config.topk.rankIntervalMs).unref();
-  }
+  if (init.timers) startMaintenance(core, { sweepIntervalMs: config.sweepIntervalMs, rankIntervalMs: config.topk.rankIntervalMs }, systemClock, log);
 }
 
 if (parentPort) runShard(parentPort, workerData as ShardInit);

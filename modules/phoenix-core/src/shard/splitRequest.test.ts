@@ -6,25 +6,16 @@ import { encodeExportRequest, encodeMessage } from '@phoenix/testkit';
 import { attr, counter, gauge, nanos, type AnyJson } from '../../test/otlpFixtures';
 import { decodeJsonRequest } from '../otlp/decodeJsonRequest';
 import { decodeProtobufRequest } from '../otlp/decodeProtobufRequest';
-import { OtlpDecodeError, type DecodedResourceMetrics } from '../otlp/model';
+import { ProtobufDecodeError } from '@phoenix/runtime';
+import type { DecodedResourceMetrics } from '../otlp/model';
 import { shardOfHost } from './shardOfHost';
 import { hostOfResource, splitDecodedByShard, splitProtobufByShard } from './splitRequest';
+import { fnv1aRef } from '../../test/fnv1a';
 import { mulberry32 as prng } from '../../test/workload';
 
 const HOST = 'host.name';
 const RESOURCE_METRICS = 'opentelemetry.proto.metrics.v1.ResourceMetrics';
 const RESOURCE = 'opentelemetry.proto.resource.v1.Resource';
-
-/** FNV-1a 32 reference, formulated independently: BigInt arithmetic modulo 2^32. */
-function fnv1aRef(s: string): number {
-  let h = 2166136261n;
-  for (let i = 0; i < s.length; i++) {
-    h ^= BigInt(s.charCodeAt(i));
-    h = (h * 16777619n) % 4294967296n;
-  }
-  return Number(h);
-}
-
 
 /** The host the test expects the store to see, computed without the code under test. */
 function hostOf(rm: DecodedResourceMetrics, key = HOST): string {
@@ -121,7 +112,7 @@ function expectDecodeError(f: () => unknown): void {
   } catch (err) {
     caught = err;
   }
-  expect(caught).toBeInstanceOf(OtlpDecodeError);
+  expect(caught).toBeInstanceOf(ProtobufDecodeError);
   expect((caught as Error).message).not.toBe('');
 }
 
@@ -134,52 +125,6 @@ function hostsOnDifferentShards(shards: number): [string, string] {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-describe('shardOfHost', () => {
-  test('is FNV-1a 32 over UTF-16 code units (published test vectors, and an independent reference)', () => {
-    // with 2^32 shards the result is the whole hash
-    const whole = 2 ** 32;
-    expect(shardOfHost('', whole)).toBe(0x811c9dc5);
-    expect(shardOfHost('a', whole)).toBe(0xe40c292c);
-    expect(shardOfHost('foobar', whole)).toBe(0xbf9cf968);
-    expect(shardOfHost('foobar', 7)).toBe(0xbf9cf968 % 7);
-    expect(shardOfHost('foobar', 7)).toBe(0);
-    expect(shardOfHost('foobar', 6)).toBe(4);
-    expect(shardOfHost('a', 7)).toBe(5);
-    for (const h of ['web-1', 'db-01.example.com', 'hôte-ü', '主机-7', 'rocket-🚀', '\uffff\u0000']) {
-      expect(shardOfHost(h, whole)).toBe(fnv1aRef(h));
-      for (let n = 2; n <= 7; n++) expect(shardOfHost(h, n)).toBe(fnv1aRef(h) % n);
-    }
-  });
-
-  test('is deterministic and in range; one shard or fewer is always shard 0', () => {
-    const hosts = ['', 'a', 'web-1', '42', 'x'.repeat(300), '🚀'];
-    for (let n = 1; n <= 7; n++) {
-      for (const h of hosts) {
-        const s = shardOfHost(h, n);
-        expect(Number.isInteger(s)).toBe(true);
-        expect(s).toBeGreaterThanOrEqual(0);
-        expect(s).toBeLessThan(n);
-        expect(shardOfHost(h, n)).toBe(s);
-      }
-    }
-    for (const h of hosts) {
-      expect(shardOfHost(h, 1)).toBe(0);
-      expect(shardOfHost(h, 0)).toBe(0);
-      expect(shardOfHost(h, -3)).toBe(0);
-    }
-  });
-
-  test('spreads 1000 similar host names evenly over 4 shards', () => {
-    const counts = [0, 0, 0, 0];
-    for (let i = 0; i < 1000; i++) counts[shardOfHost(`host-${i}`, 4)]++;
-    for (const c of counts) {
-      expect(c).toBeGreaterThanOrEqual(150);
-      expect(c).toBeLessThanOrEqual(350);
-    }
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(1000);
-  });
-});
 
 describe('hostOfResource', () => {
   test('is the value of the first attribute with the key, or empty', () => {
@@ -356,7 +301,7 @@ describe('splitProtobufByShard', () => {
     expect((parts[shardOfHost(b, 2)] as Buffer).equals(buf(encodeExportRequest({ resourceMetrics: [rmB] })))).toBe(true);
   });
 
-  test('refuses malformed framing with OtlpDecodeError', () => {
+  test('refuses malformed framing with ProtobufDecodeError', () => {
     const [a, b] = hostsOnDifferentShards(2);
     const valid = buf(
       encodeExportRequest({ resourceMetrics: [rmJson([attr(HOST, a)], [gauge('g', [{ value: 1 }])]), rmJson([attr(HOST, b)], [gauge('g', [{ value: 2 }])])] }),

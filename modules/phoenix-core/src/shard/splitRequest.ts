@@ -1,6 +1,6 @@
-import { decodeAttributeFields } from '../otlp/decodeProtobufRequest';
+import { ProtoReader } from '@phoenix/runtime';
+import { decodeAttributeFields } from '../otlp/protobufAttributes';
 import type { Attr, DecodedRequest } from '../otlp/model';
-import { ProtoReader, expectWire } from '../otlp/protoReader';
 import { shardOfHost } from './shardOfHost';
 
 /**
@@ -35,7 +35,7 @@ export function hostOfResource(attrs: readonly Attr[], hostAttribute: string): s
  * else a valid ExportMetricsServiceRequest holding that shard's ResourceMetrics in their original
  * order. Unknown top-level fields are dropped. When every ResourceMetrics goes to one shard and
  * the body has nothing else, that entry is `body` itself (no copy); with at most one shard the
- * result is `[body]`, unparsed. Malformed framing throws OtlpDecodeError.
+ * result is `[body]`, unparsed. Malformed framing throws ProtobufDecodeError.
  */
 export function splitProtobufByShard(body: Buffer, hostAttribute: string, shards: number): Array<Buffer | undefined> {
   if (shards <= 1) return [body];
@@ -46,17 +46,14 @@ export function splitProtobufByShard(body: Buffer, hostAttribute: string, shards
   let onlyResourceMetrics = true;
   const r = new ProtoReader(body);
   while (!r.eof()) {
-    const tag = r.uint32();
-    const field = tag >>> 3;
-    const wt = tag & 7;
-    if (field === 1) {
-      expectWire(field, wt, LEN);
+    if (r.next() === 1) {
+      r.expect(LEN);
       const [s, e] = r.delimited();
       const shard = shardOfHost(hostOfResourceMetrics(body, s, e, hostAttribute), shards);
       spans.push(s, e, shard);
       sizes[shard] += 1 + varintSize(e - s) + (e - s);
     } else {
-      r.skip(wt);
+      r.skipField();
       onlyResourceMetrics = false;
     }
   }
@@ -124,13 +121,10 @@ function hostOfResourceMetrics(buf: Buffer, start: number, end: number, hostAttr
   let resStart = -1;
   let resEnd = -1;
   while (!r.eof()) {
-    const tag = r.uint32();
-    const field = tag >>> 3;
-    const wt = tag & 7;
-    if (field === 1) {
-      expectWire(field, wt, LEN);
+    if (r.next() === 1) {
+      r.expect(LEN);
       [resStart, resEnd] = r.delimited();
-    } else r.skip(wt);
+    } else r.skipField();
   }
   if (resStart < 0) return '';
   // Resource.attributes is field 1

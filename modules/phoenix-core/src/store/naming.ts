@@ -6,6 +6,35 @@
  */
 export type PromType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
+/**
+ * The Prometheus type of an OTLP metric kind, and whether its values only grow (their increases are
+ * carried over by rollups); undefined for a metric without data. Non-monotonic sums are gauges.
+ */
+export function promTypeOf(m: { kind: string; monotonic?: boolean }): PromKind | undefined {
+  switch (m.kind) {
+    case 'gauge':
+      return GAUGE;
+    case 'sum':
+      return m.monotonic ? COUNTER : GAUGE;
+    case 'histogram':
+    case 'exponential_histogram':
+      return HISTOGRAM;
+    case 'summary':
+      return SUMMARY;
+    default:
+      return undefined;
+  }
+}
+
+export interface PromKind {
+  readonly type: PromType;
+  readonly monotonic: boolean;
+}
+const GAUGE: PromKind = { type: 'gauge', monotonic: false };
+const COUNTER: PromKind = { type: 'counter', monotonic: true };
+const HISTOGRAM: PromKind = { type: 'histogram', monotonic: true };
+const SUMMARY: PromKind = { type: 'summary', monotonic: true };
+
 /** The label name a family type uses itself (`le`, `quantile`): input labels of that name are renamed. */
 export function reservedLabel(type: PromType): string | undefined {
   return type === 'histogram' ? 'le' : type === 'summary' ? 'quantile' : undefined;

@@ -1,5 +1,5 @@
 import type { Attr } from '../otlp/model';
-import { decodeAttributeFields } from '../otlp/decodeProtobufRequest';
+import { decodeAttributeFields } from '../otlp/protobufAttributes';
 
 /**
  * The raw key of a point's attributes: how the store finds a known series without decoding or

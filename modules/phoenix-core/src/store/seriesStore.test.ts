@@ -1,6 +1,5 @@
-import { FakeClock } from '../clock';
+import { iso, ManualClock, memoryLogger, silentLogger } from '@phoenix/runtime';
 import { ExpositionWriter } from '../exporter/expositionWriter';
-import { silentLogger } from '../log';
 import { decodeJsonRequest } from '../otlp/decodeJsonRequest';
 import { renderStore } from './renderStore';
 import { SeriesStore } from './seriesStore';
@@ -41,8 +40,8 @@ function render(store: SeriesStore): string {
 
 describe('SeriesStore', () => {
   test('series that stop reporting are removed after the staleness interval (fake clock)', () => {
-    const clock = new FakeClock(T0);
-    const store = new SeriesStore({ ...defaultSeriesStoreConfig, stalenessMs: 300_000 }, clock, silentLogger);
+    const clock = new ManualClock(T0);
+    const store = new SeriesStore({ ...defaultSeriesStoreConfig, stalenessMs: 300_000 }, clock, silentLogger());
     store.ingest(req([sum(1, { attrs: { k: 'a' } }), sum(1, { attrs: { k: 'b' } })]));
     expect(store.size).toBe(2);
     clock.advance(200_000);
@@ -59,15 +58,15 @@ describe('SeriesStore', () => {
   });
 
   test('resource attributes are flattened by the allow-list only', () => {
-    const store = new SeriesStore({ ...defaultSeriesStoreConfig, resourceLabels: ['host.name', 'k8s.pod.name'] }, new FakeClock(), silentLogger);
+    const store = new SeriesStore({ ...defaultSeriesStoreConfig, resourceLabels: ['host.name', 'k8s.pod.name'] }, new ManualClock(), silentLogger());
     store.ingest(req([sum(3)], 'h9', { 'k8s.pod.name': 'pod-1', 'os.type': 'linux', 'service.name': 'x' }));
     expect(render(store)).toBe('# HELP work_done_total work.done\n# TYPE work_done_total counter\nwork_done_total{host_name="h9",k8s_pod_name="pod-1"} 3\n');
   });
 
   test('increases handed to the pipelines: deltas, cumulative differences, and resets counted in full', () => {
-    const store = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+    const store = new SeriesStore(defaultSeriesStoreConfig, new ManualClock(), silentLogger());
     const seen: Array<[number, boolean]> = [];
-    store.addListener({ onUpdate: (_s: Series, inc: Increase | undefined) => inc && seen.push([inc.value, inc.reset]), onExpire: () => undefined });
+    store.addListener({ onUpdate: (_s: Series, inc: Increase | undefined) => inc && seen.push([inc.value, inc.reset]), onExpire: () => undefined }, { pipeline: 'test', stage: 'observe' });
     store.ingest(req([sum(10, { t: T0 })]));
     store.ingest(req([sum(15, { t: T0 + 1 })]));
     store.ingest(req([sum(4, { t: T0 + 2 })])); // value went down: reset
@@ -83,7 +82,7 @@ describe('SeriesStore', () => {
   });
 
   test('exponential histograms are converted to explicit buckets', () => {
-    const store = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+    const store = new SeriesStore(defaultSeriesStoreConfig, new ManualClock(), silentLogger());
     const r = store.ingest(
       req([
         {
@@ -116,7 +115,7 @@ describe('SeriesStore', () => {
   });
 
   test('summaries keep quantiles, sum and count; label values are escaped', () => {
-    const store = new SeriesStore(defaultSeriesStoreConfig, new FakeClock(), silentLogger);
+    const store = new SeriesStore(defaultSeriesStoreConfig, new ManualClock(), silentLogger());
     store.ingest(
       req([
         {
@@ -149,9 +148,55 @@ describe('SeriesStore', () => {
   });
 
   test('the series cap refuses new series but keeps updating existing ones', () => {
-    const store = new SeriesStore({ ...defaultSeriesStoreConfig, maxSeries: 1 }, new FakeClock(), silentLogger);
+    const store = new SeriesStore({ ...defaultSeriesStoreConfig, maxSeries: 1 }, new ManualClock(), silentLogger());
     expect(store.ingest(req([sum(1, { attrs: { k: 'a' } })])).accepted).toBe(1);
     const r = store.ingest(req([sum(1, { attrs: { k: 'b' } }), sum(2, { attrs: { k: 'a' }, t: T0 + 5 })]));
     expect(r).toMatchObject({ accepted: 1, rejected: 1, reasons: { series_limit: 1 } });
+  });
+
+  test('a throwing pipeline: its points are refused as pipeline_error (not accepted), counted per place, logged first 10 then once a minute', () => {
+    const clock = new ManualClock(T0);
+    const log = memoryLogger({ clock });
+    const store = new SeriesStore(defaultSeriesStoreConfig, clock, log);
+    const after: string[] = [];
+    const failing = {
+      onUpdate: () => {
+        throw new TypeError('boom');
+      },
+      onExpire: () => {
+        throw new Error('gone');
+      },
+    };
+    store.addListener(failing, { pipeline: 'optimized', stage: 'route' });
+    store.addListener({ onUpdate: (s: Series) => after.push(s.labelText), onExpire: () => undefined }, { pipeline: 'experimental_topk', stage: 'route' });
+    const two = req([sum(1, { attrs: { k: 'a' } }), sum(1, { attrs: { k: 'b' } })]);
+    const why = 'metric "work.done": pipeline optimized failed at route: boom';
+    expect(store.ingest(two)).toEqual({ accepted: 0, rejected: 2, reasons: { pipeline_error: 2 }, message: `2 data point(s) rejected: ${why}; ${why}` });
+    // the later pipeline still got both points, and the store holds them
+    expect(after).toEqual(['host_name="h1",k="a"', 'host_name="h1",k="b"']);
+    expect(store.size).toBe(2);
+    expect(log.records[0]).toEqual({
+      ts: iso(T0),
+      level: 'error',
+      msg: 'pipeline listener failed',
+      pipeline: 'optimized',
+      stage: 'route',
+      family: 'work_done_total',
+      err: { message: 'boom', name: 'TypeError' },
+    });
+    for (let i = 0; i < 7; i++) store.ingest(two); // 16 failures
+    expect(log.records).toHaveLength(10);
+    clock.advance(60_000);
+    store.ingest(req([sum(2, { attrs: { k: 'a' } })]));
+    expect(log.records).toHaveLength(11);
+    expect(log.records[10]).toMatchObject({ msg: 'pipeline listener failed', suppressed: 6, total: 17 });
+    clock.advance(defaultSeriesStoreConfig.stalenessMs + 1);
+    expect(store.sweep()).toBe(2);
+    expect(store.pipelineErrors()).toEqual([
+      { pipeline: 'optimized', stage: 'route', errors: 17 },
+      { pipeline: 'optimized', stage: 'expire', errors: 2 },
+      { pipeline: 'experimental_topk', stage: 'route', errors: 0 },
+      { pipeline: 'experimental_topk', stage: 'expire', errors: 0 },
+    ]);
   });
 });

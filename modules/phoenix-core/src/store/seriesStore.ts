@@ -1,5 +1,5 @@
-import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Clock, Logger } from '@phoenix/runtime';
+import type { IngestResult, MetricsConsumer, PointRejectReason } from '../consumer/metricsConsumer';
 import {
   Temporality,
   type Attr,
@@ -8,26 +8,15 @@ import {
   type NumberPoint,
   type SummaryPoint,
 } from '../otlp/model';
-import type { MetricsConsumer } from '../receiver/metricsConsumer';
-import { decodeAttributeFields } from '../otlp/decodeProtobufRequest';
+import { decodeAttributeFields } from '../otlp/protobufAttributes';
 import { expToExplicit, rebucket, sameBounds } from './histogram';
 import { buildLabels, renderLabels } from './labels';
-import { promMetricName, reservedLabel, type PromType } from './naming';
+import { promMetricName, promTypeOf, reservedLabel } from './naming';
 import { pairsRawKey, resourceKey } from './rawAttributes';
 import { Family, Series, type Increase, type SeriesListener } from './series';
 import { SeriesColumns } from './seriesColumns';
 import type { SeriesStoreConfig } from './seriesStoreConfig';
-
-/** Why a point inside an accepted request was refused (a label value of the rejection metric). */
-export type PointRejectReason = 'type_conflict' | 'out_of_order' | 'invalid_point' | 'unsupported_kind' | 'series_limit';
-
-export interface IngestResult {
-  accepted: number;
-  rejected: number;
-  reasons: Partial<Record<PointRejectReason, number>>;
-  /** human-readable summary of the first refusals, for OTLP partial_success.error_message */
-  message: string;
-}
+import { StoreListeners, type ListenerPlace, type PipelineErrorCount } from './storeListeners';
 
 /** OTLP data point flag: FLAG_NO_RECORDED_VALUE */
 const NO_RECORDED_VALUE = 1;
@@ -36,11 +25,12 @@ const NO_RECORDED_VALUE = 1;
  * The full-fidelity series store: resolves every point to its series (metric + allow-listed
  * resource attributes + point attributes), keeps exposition state (delta sums accumulated into
  * cumulative), computes the increase of monotonic series for the reduction pipelines, and
- * expires series that stop reporting. Ingest never throws: bad points are counted and reported.
+ * expires series that stop reporting. Ingest never throws: bad points are counted and reported, and
+ * a point a pipeline failed on is refused (`pipeline_error`) and counted (see StoreListeners).
  */
 export class SeriesStore implements MetricsConsumer {
   readonly families = new Map<string, Family>();
-  private readonly listeners: SeriesListener[] = [];
+  private readonly listeners: StoreListeners;
   private seriesCount = 0;
   private slots = 0;
   private readonly cols = new SeriesColumns();
@@ -54,17 +44,24 @@ export class SeriesStore implements MetricsConsumer {
   constructor(
     private readonly config: SeriesStoreConfig,
     private readonly clock: Clock,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     this.resourceAllow = new Set(config.resourceLabels);
+    this.listeners = new StoreListeners(log, clock);
   }
 
   get stalenessMs(): number {
     return this.config.stalenessMs;
   }
 
-  addListener(l: SeriesListener): void {
-    this.listeners.push(l);
+  /** Adds a pipeline; `place` labels its failures in phoenix_pipeline_errors_total. */
+  addListener(l: SeriesListener, place: ListenerPlace): void {
+    this.listeners.add(l, place);
+  }
+
+  /** Listener failures so far, per (pipeline, stage). */
+  pipelineErrors(): PipelineErrorCount[] {
+    return this.listeners.errors();
   }
 
   get size(): number {
@@ -99,28 +96,9 @@ export class SeriesStore implements MetricsConsumer {
       for (const sm of rm.scopes) {
         for (const m of sm.metrics) {
           if (m.points.length === 0) continue;
-          let type: PromType;
-          let monotonic = false;
-          switch (m.kind) {
-            case 'gauge':
-              type = 'gauge';
-              break;
-            case 'sum':
-              type = m.monotonic ? 'counter' : 'gauge';
-              monotonic = m.monotonic;
-              break;
-            case 'histogram':
-            case 'exponential_histogram':
-              type = 'histogram';
-              monotonic = true;
-              break;
-            case 'summary':
-              type = 'summary';
-              monotonic = true;
-              break;
-            default:
-              continue;
-          }
+          const kind = promTypeOf(m);
+          if (!kind) continue;
+          const { type, monotonic } = kind;
           if ((m.kind === 'sum' || m.kind === 'histogram' || m.kind === 'exponential_histogram') && m.temporality === Temporality.Unspecified) {
             reject(m.points.length, 'invalid_point', `metric "${m.name}": aggregation temporality is unspecified`);
             continue;
@@ -184,7 +162,7 @@ export class SeriesStore implements MetricsConsumer {
   /**
    * Finds or creates the series of a point; undefined when the series cap is reached. Known series
    * are found by the raw attribute sequence (protobuf bytes when the decoder left them undecoded);
-   * only a new sequence is decoded and turned into labels. Throws OtlpDecodeError for undecodable
+   * only a new sequence is decoded and turned into labels. Throws ProtobufDecodeError for undecodable
    * lazy attribute bytes (the caller refuses the point).
    */
   private resolve(
@@ -276,8 +254,7 @@ export class SeriesStore implements MetricsConsumer {
     if (p.timeMs > s.lastTimeMs) s.lastTimeMs = p.timeMs;
     s.lastSeenMs = now;
     s.updates++;
-    this.notify(s, monotonic ? inc : undefined);
-    return undefined;
+    return this.notify(s, monotonic ? inc : undefined);
   }
 
   private applyHistogram(
@@ -343,8 +320,7 @@ export class SeriesStore implements MetricsConsumer {
     if (p.timeMs > s.lastTimeMs) s.lastTimeMs = p.timeMs;
     s.lastSeenMs = now;
     s.updates++;
-    this.notify(s, inc);
-    return undefined;
+    return this.notify(s, inc);
   }
 
   private applySummary(
@@ -373,20 +349,14 @@ export class SeriesStore implements MetricsConsumer {
     if (p.timeMs > s.lastTimeMs) s.lastTimeMs = p.timeMs;
     s.lastSeenMs = now;
     s.updates++;
-    this.notify(s, inc);
-    return undefined;
+    return this.notify(s, inc);
   }
 
-  private notify(s: Series, inc: Increase | undefined): void {
-    const now = s.lastSeenMs;
-    for (const l of this.listeners) {
-      try {
-        l.onUpdate(s, inc, now);
-      } catch (err) {
-        this.log.error('pipeline listener failed on update', { err, family: s.family.name });
-      }
-    }
+  /** Hands the applied point to the pipelines; a failure refuses the point (it is in the store, not in every output). */
+  private notify(s: Series, inc: Increase | undefined): [PointRejectReason, string] | undefined {
+    const failure = this.listeners.update(s, inc, s.lastSeenMs);
     s.creating = undefined;
+    return failure === undefined ? undefined : ['pipeline_error', failure];
   }
 
   /**
@@ -411,13 +381,7 @@ export class SeriesStore implements MetricsConsumer {
             if (inner && inner.size === 0) fam.byRaw.delete(resKey);
           }
           n++;
-          for (const l of this.listeners) {
-            try {
-              l.onExpire(s);
-            } catch (err) {
-              this.log.error('pipeline listener failed on expire', { err, family: name });
-            }
-          }
+          this.listeners.expire(s);
           this.cols.release(s.id);
         }
       }

@@ -1,3 +1,5 @@
+import { ConfigErrors } from '@phoenix/runtime';
+
 /** Configuration of the series store. */
 export interface SeriesStoreConfig {
   /** series with no new point for this long are removed */
@@ -14,13 +16,13 @@ export const defaultSeriesStoreConfig: SeriesStoreConfig = {
   maxSeries: 2_000_000,
 };
 
-/** Returns the problems of a config, each naming its key; empty when valid. */
+/** Returns the problems of a config, each `key: problem` (see ConfigErrors); empty when valid. */
 export function validateSeriesStoreConfig(c: SeriesStoreConfig): string[] {
-  const errs: string[] = [];
-  if (!Number.isFinite(c.stalenessMs) || c.stalenessMs <= 0) errs.push('store.stalenessMs: must be a positive number of milliseconds');
+  const e = new ConfigErrors();
+  e.number('store.stalenessMs', c.stalenessMs, { min: 0, exclusiveMin: true });
   if (!Array.isArray(c.resourceLabels) || c.resourceLabels.some((l) => typeof l !== 'string' || l === '')) {
-    errs.push('store.resourceLabels: must be a list of non-empty attribute keys');
+    e.add('store.resourceLabels', 'must be a list of non-empty attribute keys');
   }
-  if (!Number.isInteger(c.maxSeries) || c.maxSeries < 1) errs.push('store.maxSeries: must be a positive integer');
-  return errs;
+  e.number('store.maxSeries', c.maxSeries, { integer: true, min: 1, max: 1_000_000_000 });
+  return e.messages;
 }

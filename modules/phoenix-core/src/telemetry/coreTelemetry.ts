@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 import type { PipelineName } from '../processor/pipeline';
+import type { PipelineErrorCount } from '../store/storeListeners';
 import type { Kpis } from './kpiCalculator';
 
 /** What the store gauges show (SeriesStore.stats, or the sum over the shards of a sharded core). */
@@ -25,8 +26,10 @@ export class CoreTelemetry {
   readonly optimizedByProfile: Gauge<'profile'>;
   readonly topkStreams: Gauge;
   readonly activePipeline: Gauge<'pipeline'>;
+  readonly pipelineErrors: Counter<'pipeline' | 'stage'>;
   private lastCreated = 0;
   private lastExpired = 0;
+  private readonly lastPipelineErrors = new Map<string, number>();
 
   constructor(
     registry: Registry,
@@ -71,6 +74,12 @@ export class CoreTelemetry {
       labelNames: ['profile'],
       registers: [registry],
     });
+    this.pipelineErrors = new Counter({
+      name: 'phoenix_pipeline_errors_total',
+      help: 'Failures of a pipeline on a store update (its points are refused as pipeline_error) or expiry, by pipeline and stage.',
+      labelNames: ['pipeline', 'stage'],
+      registers: [registry],
+    });
     this.topkStreams = new Gauge({
       name: 'phoenix_topk_streams',
       help: '(host, metric stream) groups of experimental_topk; its series are about streams x (k + 2) while k < processes per host.',
@@ -100,6 +109,16 @@ export class CoreTelemetry {
     if (s.expired > this.lastExpired) this.seriesExpired.inc(s.expired - this.lastExpired);
     this.lastCreated = s.created;
     this.lastExpired = s.expired;
+  }
+
+  /** Advances phoenix_pipeline_errors_total to the store's cumulative counts (every place shown, zero included). */
+  refreshPipelineErrors(counts: readonly PipelineErrorCount[]): void {
+    for (const c of counts) {
+      const key = `${c.pipeline}\u0000${c.stage}`;
+      const last = this.lastPipelineErrors.get(key) ?? 0;
+      this.pipelineErrors.inc({ pipeline: c.pipeline, stage: c.stage }, Math.max(0, c.errors - last));
+      this.lastPipelineErrors.set(key, Math.max(last, c.errors));
+    }
   }
 
   setPipelineSeries(p: PipelineName, n: number): void {

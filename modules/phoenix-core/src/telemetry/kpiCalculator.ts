@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '@phoenix/runtime';
 import { renderLabels } from '../store/labels';
 import type { Increase, Series, SeriesListener } from '../store/series';
 import type { SeriesStore } from '../store/seriesStore';

@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { IngestResult } from '../store/seriesStore';
+import type { IngestResult } from '../consumer/metricsConsumer';
 
 export type Protocol = 'grpc' | 'http';
 export type Encoding = 'protobuf' | 'json' | 'unknown';
@@ -11,8 +11,10 @@ export type RequestRejectReason =
   | 'invalid_encoding'
   | 'not_found'
   | 'method_not_allowed'
-  /** the core could not take the request (a shard failed): retryable */
-  | 'unavailable';
+  /** the core could not take the request now (a shard failed or is stopping): retryable */
+  | 'unavailable'
+  /** an unexpected error inside the core, not caused by the request: retryable */
+  | 'internal';
 
 /** The receivers' self-telemetry on the observatory registry (names: contracts/metrics/observatory.md). */
 export class ReceiverTelemetry {

@@ -1,5 +1,5 @@
 import type { Mode, PriorityClass } from '@phoenix/contracts';
-import type { Clock } from '../../clock';
+import type { Clock } from '@phoenix/runtime';
 import type { FlatLabels } from '../../store/labels';
 import { promLabelName } from '../../store/naming';
 import type { Series } from '../../store/series';

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InvalidConfigError } from '@phoenix/runtime';
 import { loadPriorityRules, parsePriorityRules, PriorityClassifier } from './priorityClassifier';
 
 describe('PriorityClassifier', () => {
@@ -40,5 +44,28 @@ rules:
     expect(() => parsePriorityRules('version: 1\ndefault_class: low\nrules:\n  - { name: x, class: high, executable: "([" }\n', 'r.yaml')).toThrow(
       /rules\[0\]\.executable: must match format "regex"/,
     );
+  });
+
+  test('a rules file that is missing or invalid is an InvalidConfigError naming PHOENIX_PRIORITY_RULES (the main exits 2)', () => {
+    const problemsOf = (file: string): string[] => {
+      try {
+        loadPriorityRules(file);
+      } catch (err) {
+        if (err instanceof InvalidConfigError) return err.problems;
+        throw err;
+      }
+      throw new Error('no error');
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-rules-'));
+    const missing = path.join(dir, 'missing.yaml');
+    expect(problemsOf(missing)).toEqual([
+      `priorityRulesFile (PHOENIX_PRIORITY_RULES): cannot read ${missing}: ENOENT: no such file or directory, open '${missing}'`,
+    ]);
+    const bad = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(bad, 'version: 1\ndefault_class: urgent\nrules:\n  - { name: x, class: high }\n');
+    const [problem, ...more] = problemsOf(bad);
+    expect(more).toEqual([]);
+    expect(problem.startsWith(`priorityRulesFile (PHOENIX_PRIORITY_RULES): ${bad}: invalid priority rules: default_class: must be one of `)).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

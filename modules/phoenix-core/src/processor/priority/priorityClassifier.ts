@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { validatePriorityRules, type PriorityClass, type PriorityRules } from '@phoenix/contracts';
+import { InvalidConfigError } from '@phoenix/runtime';
 
 /** The rules file shipped with phoenix-core. */
 export const DEFAULT_PRIORITY_RULES_FILE = path.resolve(__dirname, '../../../config/priority_rules.yaml');
@@ -48,19 +49,37 @@ export class PriorityClassifier {
   }
 }
 
-/** Parses and validates a rules document; throws an Error listing every problem, each naming its field. */
+/** Parses and validates a rules document; throws an InvalidConfigError listing every problem, each naming its field. */
 export function parsePriorityRules(text: string, source: string): PriorityRules {
   let doc: unknown;
   try {
     doc = YAML.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not valid YAML: ${(err as Error).message}`);
+    throw new InvalidConfigError([`${source}: not valid YAML: ${(err as Error).message}`]);
   }
   const v = validatePriorityRules(doc);
-  if (!v.ok) throw new Error(`${source}: invalid priority rules: ${v.errors.join('; ')}`);
+  if (!v.ok) throw new InvalidConfigError([`${source}: invalid priority rules: ${v.errors.join('; ')}`]);
   return v.value;
 }
 
+/** The config key and variable of the rules file, in the problems of a file that cannot be used. */
+const RULES_KEY = 'priorityRulesFile (PHOENIX_PRIORITY_RULES)';
+
+/**
+ * Reads, validates and compiles a rules file. A file that cannot be read or is invalid throws an
+ * InvalidConfigError naming PHOENIX_PRIORITY_RULES (the service main then exits 2).
+ */
 export function loadPriorityRules(file: string = DEFAULT_PRIORITY_RULES_FILE): PriorityClassifier {
-  return new PriorityClassifier(parsePriorityRules(fs.readFileSync(file, 'utf8'), file));
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InvalidConfigError([`${RULES_KEY}: cannot read ${file}: ${(err as Error).message}`]);
+  }
+  try {
+    return new PriorityClassifier(parsePriorityRules(text, file));
+  } catch (err) {
+    const problems = err instanceof InvalidConfigError ? err.problems : [`${file}: ${(err as Error).message}`];
+    throw new InvalidConfigError(problems.map((p) => `${RULES_KEY}: ${p}`));
+  }
 }

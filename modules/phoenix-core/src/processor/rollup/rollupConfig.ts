@@ -1,3 +1,5 @@
+import { ConfigErrors } from '@phoenix/runtime';
+
 /** How a gauge group is aggregated from its members. */
 export type GaugeAggregation = 'sum' | 'max' | 'min' | 'avg' | 'last';
 
@@ -40,18 +42,19 @@ export const defaultRollupConfig: RollupConfig = {
   emptyGroupTtlMs: 30_000,
 };
 
+/** Returns the problems of a config, each `key: problem` (see ConfigErrors); empty when valid. */
 export function validateRollupConfig(c: RollupConfig): string[] {
-  const errs: string[] = [];
-  if (!c.hostAttribute) errs.push('rollup.hostAttribute: must not be empty');
+  const e = new ConfigErrors();
+  e.nonEmpty('rollup.hostAttribute', c.hostAttribute);
   if (c.processAttributePrefixes.length === 0 && c.processAttributes.length === 0) {
-    errs.push('rollup.processAttributePrefixes: at least one prefix or rollup.processAttributes entry is needed to recognise processes');
+    e.add('rollup.processAttributePrefixes', 'at least one prefix or rollup.processAttributes entry is needed to recognise processes');
   }
-  if (!GAUGE_AGGREGATIONS.includes(c.gaugeAggregation)) errs.push(`rollup.gaugeAggregation: must be one of ${GAUGE_AGGREGATIONS.join(', ')}`);
+  e.oneOf('rollup.gaugeAggregation', c.gaugeAggregation, GAUGE_AGGREGATIONS);
   for (const [k, v] of Object.entries(c.gaugeAggregationByMetric)) {
-    if (!GAUGE_AGGREGATIONS.includes(v)) errs.push(`rollup.gaugeAggregationByMetric.${k}: must be one of ${GAUGE_AGGREGATIONS.join(', ')}`);
+    if (!GAUGE_AGGREGATIONS.includes(v)) e.add('rollup.gaugeAggregationByMetric', `${k}: must be one of ${GAUGE_AGGREGATIONS.join(', ')} (got ${JSON.stringify(v)})`);
   }
-  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(c.rollupLabel)) errs.push('rollup.rollupLabel: must be a valid Prometheus label name');
-  if (!(c.stalenessMs > 0)) errs.push('rollup.stalenessMs: must be positive');
-  if (!(c.emptyGroupTtlMs >= 0)) errs.push('rollup.emptyGroupTtlMs: must be ≥ 0');
-  return errs;
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(c.rollupLabel)) e.add('rollup.rollupLabel', `must be a valid Prometheus label name (got ${JSON.stringify(c.rollupLabel)})`);
+  e.number('rollup.stalenessMs', c.stalenessMs, { min: 0, exclusiveMin: true });
+  e.number('rollup.emptyGroupTtlMs', c.emptyGroupTtlMs, { min: 0 });
+  return e.messages;
 }

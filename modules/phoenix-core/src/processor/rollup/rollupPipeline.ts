@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock';
+import type { Clock } from '@phoenix/runtime';
 import type { ExpositionWriter } from '../../exporter/expositionWriter';
 import { escapeLabelValue, renderLabels, type FlatLabels } from '../../store/labels';
 import { rebucket, sameBounds } from '../../store/histogram';

@@ -1,3 +1,5 @@
+import { ConfigErrors } from '@phoenix/runtime';
+
 /** Configuration of the experimental_topk pipeline. */
 export interface TopkConfig {
   /** processes kept individually per host and metric */
@@ -23,12 +25,13 @@ export const defaultTopkConfig: TopkConfig = {
   margin: 0.1,
 };
 
+/** Returns the problems of a config, each `key: problem` (see ConfigErrors); empty when valid. */
 export function validateTopkConfig(c: TopkConfig): string[] {
-  const errs: string[] = [];
-  if (!Number.isInteger(c.k) || c.k < 1) errs.push('topk.k: must be a positive integer');
-  if (!c.rankingMetric) errs.push('topk.rankingMetric: must not be empty');
-  if (!(c.windowMs > 0)) errs.push('topk.windowMs: must be positive');
-  if (!(c.rankIntervalMs > 0)) errs.push('topk.rankIntervalMs: must be positive');
-  if (!(c.margin >= 0 && c.margin <= 10)) errs.push('topk.margin: must be between 0 and 10');
-  return errs;
+  const e = new ConfigErrors();
+  e.number('topk.k', c.k, { integer: true, min: 1 });
+  e.nonEmpty('topk.rankingMetric', c.rankingMetric);
+  e.number('topk.windowMs', c.windowMs, { min: 0, exclusiveMin: true });
+  e.number('topk.rankIntervalMs', c.rankIntervalMs, { min: 0, exclusiveMin: true });
+  e.number('topk.margin', c.margin, { min: 0, max: 10 });
+  return e.messages;
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock';
+import type { Clock } from '@phoenix/runtime';
 import type { Series } from '../../store/series';
 import type { SeriesStore } from '../../store/seriesStore';
 import { RollupPipeline, type Route } from '../rollup/rollupPipeline';

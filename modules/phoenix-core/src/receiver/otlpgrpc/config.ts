@@ -1,3 +1,5 @@
+import { ConfigErrors } from '@phoenix/runtime';
+
 /** Configuration of the OTLP/gRPC receiver. */
 export interface OtlpGrpcReceiverConfig {
   host: string;
@@ -13,10 +15,11 @@ export const defaultOtlpGrpcReceiverConfig: OtlpGrpcReceiverConfig = {
   maxRequestBytes: 16 * 1024 * 1024,
 };
 
+/** Returns the problems of a config, each `key: problem` (see ConfigErrors); empty when valid. */
 export function validateOtlpGrpcReceiverConfig(c: OtlpGrpcReceiverConfig): string[] {
-  const errs: string[] = [];
-  if (!c.host) errs.push('receivers.otlpgrpc.host: must not be empty');
-  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) errs.push('receivers.otlpgrpc.port: must be an integer in 0..65535');
-  if (!Number.isInteger(c.maxRequestBytes) || c.maxRequestBytes < 1024) errs.push('receivers.otlpgrpc.maxRequestBytes: must be an integer ≥ 1024');
-  return errs;
+  const e = new ConfigErrors();
+  e.nonEmpty('receivers.otlpgrpc.host', c.host);
+  e.port('receivers.otlpgrpc.port', c.port);
+  e.number('receivers.otlpgrpc.maxRequestBytes', c.maxRequestBytes, { integer: true, min: 1024 });
+  return e.messages;
 }

@@ -1,10 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../../log';
+import { classifyError, createLogLimiter, GuardedLifecycle, systemClock, type Clock, type Logger, type LogLimiter } from '@phoenix/runtime';
+import type { IngestResult, OtlpSink } from '../../consumer/metricsConsumer';
 import { encodeExportResponseProto } from '../../otlp/encodeResponses';
-import { CoreUnavailableError, OtlpDecodeError } from '../../otlp/model';
-import type { IngestResult } from '../../store/seriesStore';
-import type { ReceiverTelemetry } from '../../telemetry/receiverTelemetry';
-import type { OtlpSink } from '../metricsConsumer';
+import type { ReceiverTelemetry, RequestRejectReason } from '../../telemetry/receiverTelemetry';
 import type { OtlpGrpcReceiverConfig } from './config';
 
 const EXPORT_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
@@ -12,7 +10,7 @@ const EXPORT_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Ex
 const identity = (b: Buffer): Buffer => b;
 
 /** The MetricsService definition with raw-bytes (de)serializers: decoding is ours, so errors map to INVALID_ARGUMENT. */
-const metricsService: grpc.ServiceDefinition = {
+export const METRICS_SERVICE: grpc.ServiceDefinition = {
   Export: {
     path: EXPORT_PATH,
     requestStream: false,
@@ -30,27 +28,32 @@ function hostPort(host: string, port: number): string {
 
 /**
  * OTLP/gRPC metrics receiver (opentelemetry.proto.collector.metrics.v1.MetricsService/Export).
- * gzip-compressed messages are handled by grpc-js. Malformed protobuf → INVALID_ARGUMENT;
- * a message over the size limit → RESOURCE_EXHAUSTED (counted; beyond 4× the limit grpc-js itself refuses it
- * before Phoenix sees it, uncounted, which bounds memory).
+ * gzip-compressed messages are handled by grpc-js. Malformed protobuf → INVALID_ARGUMENT
+ * (permanent); a message over the size limit → RESOURCE_EXHAUSTED (counted; beyond 4× the limit
+ * grpc-js itself refuses it before Phoenix sees it, uncounted, which bounds memory); anything the
+ * client did not cause (an unavailable shard, an internal error) → UNAVAILABLE, which clients retry.
  */
-export class OtlpGrpcReceiver {
+export class OtlpGrpcReceiver extends GuardedLifecycle {
   private server: grpc.Server | undefined;
   private boundPort = 0;
-  private stopped = false;
+  private readonly rejections: LogLimiter;
 
   constructor(
     private readonly config: OtlpGrpcReceiverConfig,
     private readonly next: OtlpSink,
     private readonly telemetry: ReceiverTelemetry,
     private readonly log: Logger,
-  ) {}
+    clock: Clock = systemClock,
+  ) {
+    super('the OTLP/gRPC receiver');
+    this.rejections = createLogLimiter(log, { clock });
+  }
 
   get port(): number {
     return this.boundPort || this.config.port;
   }
 
-  async start(): Promise<void> {
+  protected async doStart(): Promise<void> {
     // grpc-js refuses messages over its own limit before any handler or interceptor sees them,
     // so it gets a backstop of 4× the configured limit and the handler enforces the exact limit
     // itself, where the refusal is counted.
@@ -58,7 +61,7 @@ export class OtlpGrpcReceiver {
       'grpc.max_receive_message_length': this.config.maxRequestBytes * 4,
       'grpc.max_send_message_length': 4 * 1024 * 1024,
     });
-    server.addService(metricsService, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.export(call, cb) });
+    server.addService(METRICS_SERVICE, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.export(call, cb) });
     this.boundPort = await new Promise<number>((resolve, reject) => {
       server.bindAsync(hostPort(this.config.host, this.config.port), grpc.ServerCredentials.createInsecure(), (err, port) =>
         err ? reject(err) : resolve(port),
@@ -72,9 +75,7 @@ export class OtlpGrpcReceiver {
     const started = process.hrtime.bigint();
     if (call.request.length > this.config.maxRequestBytes) {
       const msg = `message of ${call.request.length} bytes exceeds the limit of ${this.config.maxRequestBytes} bytes`;
-      this.telemetry.rejectedRequest('grpc', 'protobuf', 'too_large');
-      this.log.warn('OTLP/gRPC request rejected', { code: 'RESOURCE_EXHAUSTED', message: msg });
-      cb({ code: grpc.status.RESOURCE_EXHAUSTED, details: msg });
+      this.reject(cb, grpc.status.RESOURCE_EXHAUSTED, 'too_large', msg);
       return;
     }
     let result: IngestResult | Promise<IngestResult>;
@@ -94,19 +95,23 @@ export class OtlpGrpcReceiver {
     else done(result);
   }
 
-  /** Malformed input → INVALID_ARGUMENT; a core that cannot take the request now → UNAVAILABLE (retried). */
+  /** Malformed input (an InvalidInputError) → INVALID_ARGUMENT; anything else → UNAVAILABLE (retried). */
   private failed(cb: grpc.sendUnaryData<Buffer>, err: unknown): void {
-    const unavailable = err instanceof CoreUnavailableError;
-    const msg = err instanceof OtlpDecodeError || unavailable ? err.message : `undecodable request: ${(err as Error).message}`;
-    this.telemetry.rejectedRequest('grpc', 'protobuf', unavailable ? 'unavailable' : 'invalid_protobuf');
-    const code = unavailable ? grpc.status.UNAVAILABLE : grpc.status.INVALID_ARGUMENT;
-    this.log.warn('OTLP/gRPC request rejected', { code: grpc.status[code], message: msg });
-    cb({ code, details: msg });
+    const c = classifyError(err);
+    if (c.kind === 'invalid_argument') this.reject(cb, grpc.status.INVALID_ARGUMENT, 'invalid_protobuf', c.message);
+    else this.reject(cb, grpc.status.UNAVAILABLE, c.reason === 'internal' ? 'internal' : 'unavailable', c.message, err);
   }
 
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+  /** Counts and answers a refused call; `cause` (an internal error) is logged with its stack. */
+  private reject(cb: grpc.sendUnaryData<Buffer>, code: grpc.status, reason: RequestRejectReason, message: string, cause?: unknown): void {
+    this.telemetry.rejectedRequest('grpc', 'protobuf', reason);
+    const fields = { code: grpc.status[code], reason, message };
+    if (reason === 'internal') this.rejections.error(reason, 'OTLP/gRPC request failed inside the core', { ...fields, stack: (cause as Error | undefined)?.stack });
+    else this.rejections.warn(reason, 'OTLP/gRPC request rejected', fields);
+    cb({ code, details: message });
+  }
+
+  protected async doStop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     await new Promise<void>((resolve) => {

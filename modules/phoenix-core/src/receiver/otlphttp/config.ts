@@ -1,3 +1,5 @@
+import { ConfigErrors } from '@phoenix/runtime';
+
 /** Configuration of the OTLP/HTTP receiver. */
 export interface OtlpHttpReceiverConfig {
   host: string;
@@ -15,11 +17,12 @@ export const defaultOtlpHttpReceiverConfig: OtlpHttpReceiverConfig = {
   maxRequestBytes: 16 * 1024 * 1024,
 };
 
+/** Returns the problems of a config, each `key: problem` (see ConfigErrors); empty when valid. */
 export function validateOtlpHttpReceiverConfig(c: OtlpHttpReceiverConfig): string[] {
-  const errs: string[] = [];
-  if (!c.host) errs.push('receivers.otlphttp.host: must not be empty');
-  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) errs.push('receivers.otlphttp.port: must be an integer in 0..65535');
-  if (!c.path.startsWith('/')) errs.push('receivers.otlphttp.path: must start with "/"');
-  if (!Number.isInteger(c.maxRequestBytes) || c.maxRequestBytes < 1024) errs.push('receivers.otlphttp.maxRequestBytes: must be an integer ≥ 1024');
-  return errs;
+  const e = new ConfigErrors();
+  e.nonEmpty('receivers.otlphttp.host', c.host);
+  e.port('receivers.otlphttp.port', c.port);
+  if (!c.path.startsWith('/')) e.add('receivers.otlphttp.path', `must start with "/" (got ${JSON.stringify(c.path)})`);
+  e.number('receivers.otlphttp.maxRequestBytes', c.maxRequestBytes, { integer: true, min: 1024 });
+  return e.messages;
 }

@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import zlib from 'node:zlib';
-import { listenHttp, type HttpListener } from '../../exporter/httpListener';
-import type { Logger } from '../../log';
+import { classifyError, createLogLimiter, systemClock, type Clock, type Logger, type LogLimiter } from '@phoenix/runtime';
+import type { IngestResult, OtlpSink } from '../../consumer/metricsConsumer';
+import { HttpEndpoint } from '../../listener/httpEndpoint';
 import { decodeJsonRequest } from '../../otlp/decodeJsonRequest';
 import {
   GrpcCode,
@@ -10,10 +11,8 @@ import {
   encodeStatusJson,
   encodeStatusProto,
 } from '../../otlp/encodeResponses';
-import { CoreUnavailableError, OtlpDecodeError } from '../../otlp/model';
-import type { IngestResult } from '../../store/seriesStore';
+import { OtlpDecodeError } from '../../otlp/model';
 import type { Encoding, ReceiverTelemetry, RequestRejectReason } from '../../telemetry/receiverTelemetry';
-import type { OtlpSink } from '../metricsConsumer';
 import type { OtlpHttpReceiverConfig } from './config';
 
 const PROTOBUF = 'application/x-protobuf';
@@ -23,35 +22,25 @@ const JSON_TYPE = 'application/json';
  * OTLP/HTTP metrics receiver: POST {path} with `application/x-protobuf` or `application/json`
  * bodies, optionally gzip-encoded. Answers as the OTLP spec says: 200 with an
  * ExportMetricsServiceResponse (partial_success when points were refused), 400 for malformed
- * bodies, 413 over the size limit, 415 for other media types, each error with a google.rpc.Status.
+ * bodies, 413 over the size limit, 415 for other media types, 503 with `Retry-After` when the core
+ * cannot take the request (an internal error or an unavailable shard: the client retries), each
+ * error with a google.rpc.Status. Every refusal is counted by reason; its log is rate-limited.
  */
-export class OtlpHttpReceiver {
-  private listener: HttpListener | undefined;
-  private stopped = false;
+export class OtlpHttpReceiver extends HttpEndpoint {
+  private readonly rejections: LogLimiter;
 
   constructor(
     private readonly config: OtlpHttpReceiverConfig,
     private readonly next: OtlpSink,
     private readonly telemetry: ReceiverTelemetry,
     private readonly log: Logger,
-  ) {}
-
-  get port(): number {
-    return this.listener?.port ?? this.config.port;
+    clock: Clock = systemClock,
+  ) {
+    super('OTLP/HTTP receiver', config, log, { path: config.path });
+    this.rejections = createLogLimiter(log, { clock });
   }
 
-  async start(): Promise<void> {
-    this.listener = await listenHttp(this.config.host, this.config.port, (req, res) => this.handle(req, res));
-    this.log.info('OTLP/HTTP receiver listening', { host: this.config.host, port: this.listener.port, path: this.config.path });
-  }
-
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.listener?.close();
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== this.config.path) {
       this.drain(req);
@@ -151,14 +140,17 @@ export class OtlpHttpReceiver {
     this.telemetry.duration.observe({ protocol: 'http' }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
-  /** Malformed input → 400; a core that cannot take the request now → 503 (the client retries). */
+  /**
+   * Malformed input (an InvalidInputError) → 400, permanent; anything else the client did not cause
+   * (an unavailable shard, an internal error) → 503 with Retry-After: the client retries.
+   */
   private failed(res: http.ServerResponse, encoding: Encoding, err: unknown): void {
-    if (err instanceof OtlpDecodeError) {
-      this.reject(res, encoding, 400, encoding === 'json' ? 'invalid_json' : 'invalid_protobuf', err.message);
-    } else if (err instanceof CoreUnavailableError) {
-      this.reject(res, encoding, 503, 'unavailable', err.message);
+    const c = classifyError(err);
+    if (c.kind === 'invalid_argument') {
+      this.reject(res, encoding, 400, encoding === 'json' ? 'invalid_json' : 'invalid_protobuf', c.message);
     } else {
-      this.reject(res, encoding, 400, encoding === 'json' ? 'invalid_json' : 'invalid_protobuf', `undecodable request: ${(err as Error).message}`);
+      if (!res.headersSent) res.setHeader('Retry-After', String(c.retryAfterSeconds));
+      this.reject(res, encoding, 503, c.reason === 'internal' ? 'internal' : 'unavailable', c.message, err);
     }
   }
 
@@ -173,9 +165,11 @@ export class OtlpHttpReceiver {
     req.resume();
   }
 
-  private reject(res: http.ServerResponse, encoding: Encoding, status: number, reason: RequestRejectReason, message: string): void {
+  /** Counts and answers a refused request; `cause` (an internal error) is logged with its stack. */
+  private reject(res: http.ServerResponse, encoding: Encoding, status: number, reason: RequestRejectReason, message: string, cause?: unknown): void {
     this.telemetry.rejectedRequest('http', encoding, reason);
-    this.log.warn('OTLP/HTTP request rejected', { status, reason, message });
+    if (reason === 'internal') this.rejections.error(reason, 'OTLP/HTTP request failed inside the core', { status, reason, message, stack: (cause as Error | undefined)?.stack });
+    else this.rejections.warn(reason, 'OTLP/HTTP request rejected', { status, reason, message });
     const code = status === 413 ? GrpcCode.RESOURCE_EXHAUSTED : status === 503 ? GrpcCode.UNAVAILABLE : GrpcCode.INVALID_ARGUMENT;
     this.sendStatus(res, status, encoding, code, message);
   }
