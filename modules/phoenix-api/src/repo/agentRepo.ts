@@ -117,12 +117,12 @@ export const agentRepo = {
     return r.rowCount > 0;
   },
 
-  /** Hosts by heartbeat age (for the gauges): heartbeats newer than `staleBefore` are healthy, newer than `lostBefore` stale. */
+  /** Hosts by heartbeat age (for the gauges): a heartbeat after `staleBefore` is healthy, after `lostBefore` stale, else lost. */
   async countByStatus(q: Queryable, staleBefore: Date, lostBefore: Date): Promise<{ healthy: number; stale: number; lost: number }> {
     const { rows } = await q.query<{ healthy: number; stale: number; lost: number }>(
-      `SELECT count(*) FILTER (WHERE last_heartbeat >= $1)::int AS healthy,
-              count(*) FILTER (WHERE last_heartbeat < $1 AND last_heartbeat >= $2)::int AS stale,
-              count(*) FILTER (WHERE last_heartbeat < $2)::int AS lost
+      `SELECT count(*) FILTER (WHERE last_heartbeat > $1)::int AS healthy,
+              count(*) FILTER (WHERE last_heartbeat <= $1 AND last_heartbeat > $2)::int AS stale,
+              count(*) FILTER (WHERE last_heartbeat <= $2)::int AS lost
        FROM agent_status`,
       [staleBefore, lostBefore],
     );

@@ -198,11 +198,11 @@ export const taskRepo = {
     return rows;
   },
 
-  /** Hosts with open tasks whose last heartbeat is older than `before`. */
+  /** Hosts with open tasks whose last heartbeat is `before` or older (lost). */
   async lostHostsWithOpenTasks(q: Queryable, before: Date): Promise<Array<{ host_id: string; last_heartbeat: Date }>> {
     const { rows } = await q.query<{ host_id: string; last_heartbeat: Date }>(
       `SELECT s.host_id, s.last_heartbeat FROM agent_status s
-       WHERE s.last_heartbeat < $1 AND EXISTS (SELECT 1 FROM agent_tasks t WHERE t.host_id = s.host_id AND t.status IN ('pending', 'claimed', 'running'))
+       WHERE s.last_heartbeat <= $1 AND EXISTS (SELECT 1 FROM agent_tasks t WHERE t.host_id = s.host_id AND t.status IN ('pending', 'claimed', 'running'))
        ORDER BY s.host_id`,
       [before],
     );
