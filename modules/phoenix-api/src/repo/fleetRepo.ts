@@ -81,6 +81,11 @@ export const fleetRepo = {
     return rows;
   },
 
+  async allocationOf(q: Queryable, hostId: string): Promise<AllocationRow | undefined> {
+    const { rows } = await q.query<AllocationRow>('SELECT * FROM host_allocations WHERE host_id = $1', [hostId]);
+    return rows[0];
+  },
+
   /** Stores the plan of each host (what was last sent stays). */
   async writeAllocations(q: Queryable, plans: AllocationWrite[], now: Date): Promise<void> {
     if (plans.length === 0) return;

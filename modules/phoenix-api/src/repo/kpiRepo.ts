@@ -39,14 +39,21 @@ export const kpiRepo = {
     return rows[0]?.seq ?? null;
   },
 
-  /** The newest sample of every host (observed after `notBefore`). */
+  /** The newest sample of every registered host, when observed at `notBefore` or later (one index probe per host). */
   async latestPerHost(q: Queryable, notBefore: Date): Promise<LatestKpi[]> {
     const { rows } = await q.query<LatestKpi>(
-      `SELECT DISTINCT ON (host_id) host_id, seq, observed_at, sample FROM metrics_cache
-       WHERE observed_at >= $1 ORDER BY host_id, seq DESC`,
+      `SELECT s.host_id, m.seq, m.observed_at, m.sample FROM agent_status s
+       CROSS JOIN LATERAL (SELECT seq, observed_at, sample FROM metrics_cache c WHERE c.host_id = s.host_id ORDER BY seq DESC LIMIT 1) m
+       WHERE m.observed_at >= $1 ORDER BY s.host_id`,
       [notBefore],
     );
     return rows;
+  },
+
+  /** The newest sample of one host. */
+  async latestOf(q: Queryable, hostId: string): Promise<LatestKpi | undefined> {
+    const { rows } = await q.query<LatestKpi>('SELECT host_id, seq, observed_at, sample FROM metrics_cache WHERE host_id = $1 ORDER BY seq DESC LIMIT 1', [hostId]);
+    return rows[0];
   },
 
   /** The full_fidelity series of the host's samples observed in [from, to), oldest first (spike baselines). */
@@ -58,6 +65,10 @@ export const kpiRepo = {
       [from, to],
     );
     return rows;
+  },
+
+  async deleteHost(q: Queryable, hostId: string): Promise<void> {
+    await q.query('DELETE FROM metrics_cache WHERE host_id = $1', [hostId]);
   },
 
   async count(q: Queryable, hostId: string): Promise<number> {
