@@ -150,9 +150,11 @@ export function validateConfig(c: ApiServiceConfig): string[] {
   if (c.agentKey !== undefined && c.agentKey.length < MIN_API_TOKEN_LENGTH) e.add('agentKey', `must be at least ${MIN_API_TOKEN_LENGTH} characters when set`);
   e.number('leaderRetrySeconds', c.leaderRetrySeconds, { min: 0.1, max: 3600 });
   e.nonEmpty('dataDir', c.dataDir);
+  if (c.dataDir.includes('\0')) e.add('dataDir', 'must be a path (it contains a NUL byte)');
   e.addAll([
     ...validateApiHttpConfig(c.api),
-    ...validateDatabaseConfig(c.database),
+    // a bad data dir is reported once, not again for the PGlite dir derived from it
+    ...validateDatabaseConfig(c.database).filter((m) => !(c.dataDir.includes('\0') && m.startsWith('database.pgliteDir:'))),
     ...validateQueueConfig(c.queue),
     ...validateIngestConfig(c.ingest),
     ...validateFleetConfig(c.fleet),

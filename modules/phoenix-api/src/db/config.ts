@@ -44,6 +44,7 @@ export function validateDatabaseConfig(c: DatabaseConfig, prefix = 'database'): 
     if (!ok) e.add(`${prefix}.url`, 'must be a postgres:// or postgresql:// URL');
   }
   e.nonEmpty(`${prefix}.pgliteDir`, c.pgliteDir);
+  if (c.pgliteDir.includes('\0')) e.add(`${prefix}.pgliteDir`, 'must be a path (it contains a NUL byte)');
   e.number(`${prefix}.poolMax`, c.poolMax, { integer: true, min: 1, max: 1000 });
   e.number(`${prefix}.connectTimeoutSeconds`, c.connectTimeoutSeconds, { min: 0.1, max: 600 });
   e.number(`${prefix}.statementTimeoutSeconds`, c.statementTimeoutSeconds, { min: 0.1, max: 3600 });
