@@ -155,7 +155,7 @@ export class ApiService implements Lifecycle {
       metrics,
       registry: this.registry,
       isLeader: () => leader.isLeader(),
-      isTokenSet: () => config.api.token !== undefined,
+      token: config.api.token,
       startedAt,
       version: apiVersion(),
       retryAfterSeconds: config.database.retryAfterSeconds,

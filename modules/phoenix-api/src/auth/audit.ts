@@ -1,14 +1,17 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createLogLimiter, isLoopback, type Clock, type Logger } from '@phoenix/runtime';
+import { createLogLimiter, isLoopback, tokenMatches, type Clock, type Logger } from '@phoenix/runtime';
 import type { Database } from '../db/database';
 import { auditRepo } from '../repo/auditRepo';
 import type { ApiMetrics } from '../telemetry/metrics';
 
-/** Who made an operator call: the machine token, or the loopback (or insecure) client without one. */
-export function actorOf(req: Request, tokenSet: boolean): string {
-  if (tokenSet) return 'token';
+/**
+ * Who made an operator call: `token` (the machine token), `anonymous:<address>` (a token is configured but
+ * was not given), or the `loopback:`/`insecure:<address>` client when no token is configured.
+ */
+export function actorOf(req: Request, token: string | undefined): string {
   const addr = req.socket.remoteAddress ?? 'unknown';
+  if (token !== undefined) return tokenMatches(token, req.get('authorization')) ? 'token' : `anonymous:${addr}`;
   return `${isLoopback(addr) ? 'loopback' : 'insecure'}:${addr}`;
 }
 
@@ -17,7 +20,7 @@ export function actorOf(req: Request, tokenSet: boolean): string {
  * of the JSON body, the status and the error (or `ok`). A failed write is counted and logged, never the
  * caller's problem (the database may be what failed).
  */
-export function auditTrail(o: { db: Database; clock: Clock; log: Logger; metrics: ApiMetrics; tokenSet: boolean; route: string }): RequestHandler {
+export function auditTrail(o: { db: Database; clock: Clock; log: Logger; metrics: ApiMetrics; token: string | undefined; route: string }): RequestHandler {
   const limited = createLogLimiter(o.log, { clock: o.clock, first: 3, intervalMs: 60_000 });
   return (req: Request, res: Response, next: NextFunction): void => {
     res.on('finish', () => {
@@ -25,7 +28,7 @@ export function auditTrail(o: { db: Database; clock: Clock; log: Logger; metrics
       const hasBody = body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body as object).length === 0 && req.method === 'DELETE');
       const entry = {
         at: new Date(o.clock.now()),
-        actor: actorOf(req, o.tokenSet),
+        actor: actorOf(req, o.token),
         method: req.method,
         route: o.route,
         path: req.originalUrl.split('?')[0],

@@ -54,7 +54,7 @@ export function createApp(ctx: ApiContext, config: ApiHttpConfig, operations: Op
     if (op.role === 'agent') chain.push(agent);
     if (op.role === 'operator' || op.role === 'admin') {
       // audited first, so refused calls (401, 403, 429) are recorded too
-      if (op.method !== 'get') chain.push(auditTrail({ db: ctx.db, clock: ctx.clock, log: ctx.log, metrics: ctx.metrics, tokenSet: ctx.isTokenSet(), route: `${op.method.toUpperCase()} ${op.path}` }));
+      if (op.method !== 'get') chain.push(auditTrail({ db: ctx.db, clock: ctx.clock, log: ctx.log, metrics: ctx.metrics, token: ctx.token, route: `${op.method.toUpperCase()} ${op.path}` }));
       chain.push(guards.limiter, guards.authorize);
     }
     if (op.body) chain.push(guards.requireJson, guards.json);

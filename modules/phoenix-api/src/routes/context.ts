@@ -29,8 +29,8 @@ export interface ApiContext {
   metrics: ApiMetrics;
   registry: Registry;
   isLeader: () => boolean;
-  /** whether PHOENIX_API_TOKEN is set (operator calls are then by `token`) */
-  isTokenSet: () => boolean;
+  /** PHOENIX_API_TOKEN (who made an operator call) */
+  token: string | undefined;
   startedAt: number;
   version: string;
   /** Retry-After of a 503 while the database is unreachable */

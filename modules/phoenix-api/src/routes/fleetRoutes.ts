@@ -86,7 +86,7 @@ export const fleetHandlers: Record<string, Handler> = {
 
   async setFleetBudget(ctx, input) {
     const body = input.body as ApiFleetBudgetRequest;
-    await fleetRepo.setBudget(ctx.db, { target_series: body.target_series, reason: body.reason, now: new Date(ctx.clock.now()), by: actorOf(input.req, ctx.isTokenSet()) });
+    await fleetRepo.setBudget(ctx.db, { target_series: body.target_series, reason: body.reason, now: new Date(ctx.clock.now()), by: actorOf(input.req, ctx.token) });
     ctx.metrics.fleetBudget.set(body.target_series);
     ctx.log.info('fleet budget set', { target_series: body.target_series, reason: body.reason });
     return { status: 200, body: await fleetView(ctx.db, ctx.clock.now(), ctx.fleetConfig, ctx.ingestConfig) };
