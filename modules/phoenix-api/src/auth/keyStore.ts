@@ -1,6 +1,7 @@
-import type { Clock, Logger, TimerHandle } from '@phoenix/runtime';
+import type { Clock, Logger } from '@phoenix/runtime';
 import { createLogLimiter, type LogLimiter } from '@phoenix/runtime';
 import type { Database } from '../db/database';
+import { Periodic } from '../periodic';
 import { keyRepo, type KeyRow } from '../repo/keyRepo';
 import { digestsEqual, ENV_KEY_ID, generateKey, parseKey, sha256hex } from './keys';
 
@@ -22,12 +23,13 @@ interface CacheEntry {
 export class KeyStore {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly used = new Map<string, number>();
-  private timer: TimerHandle | undefined;
+  private readonly touchLoop: Periodic;
   private unsubscribe: Array<() => void> = [];
   private readonly limited: LogLimiter;
 
   constructor(private readonly d: { db: Database; clock: Clock; log: Logger; cacheMs: number; touchIntervalMs: number }) {
     this.limited = createLogLimiter(d.log, { clock: d.clock, first: 3, intervalMs: 60_000 });
+    this.touchLoop = new Periodic(d.clock, d.touchIntervalMs, () => this.flushUsed());
   }
 
   /** Ensures the PHOENIX_AGENT_KEY row, listens for invalidations, starts the last-used writer. */
@@ -35,14 +37,13 @@ export class KeyStore {
     await keyRepo.ensureEnvKey(this.d.db, ENV_KEY_ID, envKey === undefined ? undefined : sha256hex(envKey), new Date(this.d.clock.now()));
     this.unsubscribe.push(await this.d.db.listen(KEYS_CHANNEL, (id) => this.cache.delete(id)));
     this.unsubscribe.push(this.d.db.onReconnect(() => this.cache.clear()));
-    this.schedule();
+    this.touchLoop.start();
   }
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
-    if (this.timer) this.d.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.touchLoop.stop();
     await this.flushUsed();
   }
 
@@ -110,12 +111,5 @@ export class KeyStore {
     } catch (err) {
       this.limited.warn('touch', 'could not record when keys were last used', { err: (err as Error).message });
     }
-  }
-
-  private schedule(): void {
-    this.timer = this.d.clock.setTimeout(async () => {
-      await this.flushUsed();
-      this.schedule();
-    }, this.d.touchIntervalMs);
   }
 }

@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { createLogLimiter, systemClock, type Clock, type Logger, type LogLimiter, type TimerHandle } from '@phoenix/runtime';
+import { createLogLimiter, systemClock, type Clock, type Logger, type LogLimiter } from '@phoenix/runtime';
 import type { DatabaseConfig } from './config';
 import { checkChannel, isUnavailable, unavailable, type Database, type DatabaseHealth, type QueryResult, type Row, type Session, type Transaction } from './database';
 import { HealthTracker } from './healthTracker';
+import { Periodic } from '../periodic';
 import { PgNotificationListener } from './pgListener';
 
 const INT8_OID = 20;
@@ -37,7 +38,7 @@ export class PgDatabase implements Database {
   private readonly log: Logger;
   private readonly limited: LogLimiter;
   private readonly clientConfig: pg.ClientConfig;
-  private probeTimer: TimerHandle | undefined;
+  private readonly probe: Periodic;
   private closed = false;
 
   private constructor(
@@ -72,6 +73,16 @@ export class PgDatabase implements Database {
       reconnectMaxMs: config.reconnectMaxSeconds * 1000,
       pingIntervalMs: config.healthIntervalSeconds * 1000,
     });
+    this.probe = new Periodic(this.clock, config.healthIntervalSeconds * 1000, async () => {
+      try {
+        await this.pool.query('SELECT 1');
+        if (!this.tracker.up) this.log.info('database is back');
+        this.tracker.markUp();
+      } catch (err) {
+        if (isUnavailable(err)) this.noteFailure(err);
+        else this.limited.error('probe', 'database probe failed', { err });
+      }
+    });
   }
 
   /** Connects (the first query and the LISTEN connection must succeed) and starts the health probe. */
@@ -84,7 +95,7 @@ export class PgDatabase implements Database {
       await db.close();
       throw db.mapError(err);
     }
-    db.scheduleProbe();
+    db.probe.start();
     return db;
   }
 
@@ -199,7 +210,7 @@ export class PgDatabase implements Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
+    this.probe.stop();
     await this.listener.stop();
     await this.pool.end().catch(() => undefined);
   }
@@ -218,20 +229,5 @@ export class PgDatabase implements Database {
     const message = (err as Error)?.message || String((err as { code?: unknown })?.code ?? err);
     if (this.tracker.up) this.limited.warn('down', 'database unavailable', { err: message });
     this.tracker.markDown(message);
-  }
-
-  private scheduleProbe(): void {
-    if (this.closed) return;
-    this.probeTimer = this.clock.setTimeout(async () => {
-      try {
-        await this.pool.query('SELECT 1');
-        if (!this.tracker.up) this.log.info('database is back');
-        this.tracker.markUp();
-      } catch (err) {
-        if (isUnavailable(err)) this.noteFailure(err);
-        else this.limited.error('probe', 'database probe failed', { err });
-      }
-      this.scheduleProbe();
-    }, this.config.healthIntervalSeconds * 1000);
   }
 }

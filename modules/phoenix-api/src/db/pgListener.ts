@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createLogLimiter, type Clock, type Logger, type LogLimiter, type TimerHandle } from '@phoenix/runtime';
-import { checkChannel } from './database';
+import { Periodic } from '../periodic';
+import { ChannelHandlers } from './channels';
 
 export interface PgListenerOptions {
   clock: Clock;
@@ -22,8 +23,8 @@ export class PgNotificationListener {
   private stopped = false;
   private attempt = 0;
   private reconnectTimer: TimerHandle | undefined;
-  private pingTimer: TimerHandle | undefined;
-  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+  private readonly ping: Periodic;
+  private readonly handlers = new ChannelHandlers();
   private readonly reconnectHandlers = new Set<() => void>();
   private readonly limited: LogLimiter;
 
@@ -32,6 +33,15 @@ export class PgNotificationListener {
     private readonly o: PgListenerOptions,
   ) {
     this.limited = createLogLimiter(o.log, { clock: o.clock, first: 5, intervalMs: 60_000 });
+    this.ping = new Periodic(o.clock, o.pingIntervalMs, async () => {
+      const client = this.client;
+      if (!client) return;
+      try {
+        await client.query('SELECT 1');
+      } catch (err) {
+        this.lost(client, err as Error);
+      }
+    });
   }
 
   get connected(): boolean {
@@ -41,21 +51,13 @@ export class PgNotificationListener {
   /** Opens the connection; rejects when the database cannot be reached. */
   async start(): Promise<void> {
     await this.connect();
-    this.schedulePing();
+    this.ping.start();
   }
 
   async listen(channel: string, fn: (payload: string) => void): Promise<() => void> {
-    checkChannel(channel);
-    let set = this.handlers.get(channel);
-    if (!set) {
-      set = new Set();
-      this.handlers.set(channel, set);
-      if (this.client) await this.client.query(`LISTEN ${channel}`);
-    }
-    set.add(fn);
-    return () => {
-      set.delete(fn);
-    };
+    const sub = this.handlers.add(channel, fn);
+    if (sub.first && this.client) await this.client.query(`LISTEN ${channel}`);
+    return sub.remove;
   }
 
   onReconnect(fn: () => void): () => void {
@@ -66,7 +68,7 @@ export class PgNotificationListener {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reconnectTimer) this.o.clock.clearTimeout(this.reconnectTimer);
-    if (this.pingTimer) this.o.clock.clearTimeout(this.pingTimer);
+    this.ping.stop();
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -79,7 +81,7 @@ export class PgNotificationListener {
     client.on('notification', (n) => this.dispatch(n.channel, n.payload ?? ''));
     try {
       await client.connect();
-      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
+      for (const channel of this.handlers.channels()) await client.query(`LISTEN ${channel}`);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
@@ -92,13 +94,7 @@ export class PgNotificationListener {
   }
 
   private dispatch(channel: string, payload: string): void {
-    for (const fn of this.handlers.get(channel) ?? []) {
-      try {
-        fn(payload);
-      } catch (err) {
-        this.limited.error('notify-handler', 'notification handler failed', { channel, err });
-      }
-    }
+    this.handlers.dispatch(channel, payload, (err) => this.limited.error('notify-handler', 'notification handler failed', { channel, err }));
   }
 
   private lost(client: pg.Client, err?: Error): void {
@@ -125,7 +121,7 @@ export class PgNotificationListener {
       }
       if (this.stopped) return;
       this.attempt = 0;
-      this.o.log.info('notification connection re-established', { channels: [...this.handlers.keys()] });
+      this.o.log.info('notification connection re-established', { channels: this.handlers.channels() });
       for (const fn of this.reconnectHandlers) {
         try {
           fn();
@@ -134,20 +130,5 @@ export class PgNotificationListener {
         }
       }
     }, delay);
-  }
-
-  private schedulePing(): void {
-    if (this.stopped) return;
-    this.pingTimer = this.o.clock.setTimeout(async () => {
-      const client = this.client;
-      if (client) {
-        try {
-          await client.query('SELECT 1');
-        } catch (err) {
-          this.lost(client, err as Error);
-        }
-      }
-      this.schedulePing();
-    }, this.o.pingIntervalMs);
   }
 }

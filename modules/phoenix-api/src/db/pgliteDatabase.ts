@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite, type Results } from '@electric-sql/pglite';
 import { systemClock, type Clock, type Logger } from '@phoenix/runtime';
 import { checkChannel, unavailable, type Database, type DatabaseHealth, type QueryResult, type Row, type Session, type Transaction } from './database';
+import { ChannelHandlers } from './channels';
 import { HealthTracker } from './healthTracker';
 
 function result<R>(r: Results<R>): QueryResult<R> {
@@ -50,7 +51,7 @@ function takeLock(dir: string): string {
 export class PgliteDatabase implements Database {
   readonly backend = 'pglite' as const;
   private readonly tracker: HealthTracker;
-  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+  private readonly handlers = new ChannelHandlers();
   private closed = false;
 
   private constructor(
@@ -100,16 +101,7 @@ export class PgliteDatabase implements Database {
   }
 
   async listen(channel: string, fn: (payload: string) => void): Promise<() => void> {
-    checkChannel(channel);
-    let set = this.handlers.get(channel);
-    if (!set) {
-      set = new Set();
-      this.handlers.set(channel, set);
-    }
-    set.add(fn);
-    return () => {
-      set.delete(fn);
-    };
+    return this.handlers.add(channel, fn).remove;
   }
 
   /** The in-process signal is never lost: there is nothing to reconnect. */
@@ -161,12 +153,6 @@ export class PgliteDatabase implements Database {
   }
 
   private dispatch(channel: string, payload: string): void {
-    for (const fn of this.handlers.get(channel) ?? []) {
-      try {
-        fn(payload);
-      } catch (err) {
-        this.log.error('notification handler failed', { channel, err });
-      }
-    }
+    this.handlers.dispatch(channel, payload, (err) => this.log.error('notification handler failed', { channel, err }));
   }
 }

@@ -1,10 +1,11 @@
-import { createLogLimiter, iso, type Clock, type Logger, type LogLimiter, type TimerHandle } from '@phoenix/runtime';
+import { createLogLimiter, iso, type Clock, type Logger } from '@phoenix/runtime';
 import type { Database } from '../db/database';
 import { agentStatus, type IngestConfig } from '../ingest/config';
 import type { TaskQueue } from '../queue/taskQueue';
 import { agentRepo } from '../repo/agentRepo';
 import { fleetRepo, type AllocationRow, type AllocationState } from '../repo/fleetRepo';
 import { kpiRepo } from '../repo/kpiRepo';
+import { Periodic } from '../periodic';
 import type { ApiMetrics } from '../telemetry/metrics';
 import { allocate, isSpike, levelsFromKpi, type Allocation, type HostInput, type HostPlan } from './allocation';
 import type { FleetConfig } from './config';
@@ -41,22 +42,29 @@ export function allocationChanged(plan: HostPlan, last: AllocationRow | undefine
  * `phoenix_fleet_*` metrics.
  */
 export class FleetController {
-  private timer: TimerHandle | undefined;
-  private running = false;
-  private stopped = false;
-  private readonly limited: LogLimiter;
+  private readonly loop: Periodic;
 
   constructor(private readonly d: FleetControllerDeps) {
-    this.limited = createLogLimiter(d.log, { clock: d.clock, first: 3, intervalMs: 60_000 });
+    const limited = createLogLimiter(d.log, { clock: d.clock, first: 3, intervalMs: 60_000 });
+    this.loop = new Periodic(
+      d.clock,
+      d.config.intervalSeconds * 1000,
+      async () => {
+        if (d.isLeader()) await this.runOnce();
+      },
+      (err) => {
+        d.metrics.fleetRuns.inc({ result: 'error' });
+        limited.warn('run', 'fleet controller run failed', { err: (err as Error).message });
+      },
+    );
   }
 
   start(): void {
-    if (this.d.config.enabled) this.schedule();
+    if (this.d.config.enabled) this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) this.d.clock.clearTimeout(this.timer);
+    this.loop.stop();
   }
 
   /** The budget in force: the one set through the API, else PHOENIX_FLEET_TARGET_SERIES. */
@@ -153,23 +161,5 @@ export class FleetController {
       m.fleetHostLevel.set({ host_id: h.hostId, mode: h.planned_mode }, h.level);
     }
     m.fleetRunSeconds.observe((Date.now() - startedMs) / 1000);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.d.clock.setTimeout(async () => {
-      if (this.d.isLeader() && !this.running) {
-        this.running = true;
-        try {
-          await this.runOnce();
-        } catch (err) {
-          this.d.metrics.fleetRuns.inc({ result: 'error' });
-          this.limited.warn('run', 'fleet controller run failed', { err: (err as Error).message });
-        } finally {
-          this.running = false;
-        }
-      }
-      this.schedule();
-    }, this.d.config.intervalSeconds * 1000);
   }
 }

@@ -1,5 +1,6 @@
-import { createLogLimiter, type Clock, type Logger, type LogLimiter, type TimerHandle } from '@phoenix/runtime';
+import { createLogLimiter, type Clock, type Logger, type LogLimiter } from '@phoenix/runtime';
 import type { Database, Session } from '../db/database';
+import { Periodic } from '../periodic';
 
 /** The session advisory lock whose holder runs the sweeps and the fleet controller. */
 export const LEADER_LOCK_KEY = 7_244_002;
@@ -12,7 +13,7 @@ export const LEADER_LOCK_KEY = 7_244_002;
 export class LeaderLock {
   private session: Session | undefined;
   private leader = false;
-  private timer: TimerHandle | undefined;
+  private readonly loop: Periodic;
   private stopped = false;
   private readonly limited: LogLimiter;
 
@@ -20,6 +21,7 @@ export class LeaderLock {
     private readonly d: { db: Database; clock: Clock; log: Logger; retryMs: number; onChange?: (leader: boolean) => void },
   ) {
     this.limited = createLogLimiter(d.log, { clock: d.clock, first: 3, intervalMs: 60_000 });
+    this.loop = new Periodic(d.clock, d.retryMs, () => this.attempt());
   }
 
   isLeader(): boolean {
@@ -29,13 +31,13 @@ export class LeaderLock {
   /** Tries once now, then every retryMs. */
   async start(): Promise<void> {
     await this.attempt();
-    this.schedule();
+    this.loop.start();
   }
 
   /** Gives the lock up (closing its connection). */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) this.d.clock.clearTimeout(this.timer);
+    this.loop.stop();
     const s = this.session;
     this.session = undefined;
     if (s) {
@@ -76,13 +78,5 @@ export class LeaderLock {
       await s?.close();
       this.set(false);
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.d.clock.setTimeout(async () => {
-      await this.attempt();
-      this.schedule();
-    }, this.d.retryMs);
   }
 }

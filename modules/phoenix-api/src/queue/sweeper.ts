@@ -1,7 +1,8 @@
-import { createLogLimiter, iso, type Clock, type Logger, type LogLimiter, type TimerHandle } from '@phoenix/runtime';
+import { createLogLimiter, iso, type Clock, type Logger } from '@phoenix/runtime';
 import type { Database } from '../db/database';
 import { agentRepo } from '../repo/agentRepo';
 import { taskRepo } from '../repo/taskRepo';
+import { Periodic } from '../periodic';
 import type { ApiMetrics } from '../telemetry/metrics';
 import type { QueueConfig } from './config';
 import { TASKS_CHANNEL } from './taskQueue';
@@ -35,22 +36,28 @@ export interface SweepResult {
  * attempt), open tasks past their deadline failed, open tasks of lost hosts failed; then the gauges.
  */
 export class Sweeper {
-  private timer: TimerHandle | undefined;
-  private running = false;
-  private stopped = false;
-  private readonly limited: LogLimiter;
+  private readonly loop: Periodic;
 
   constructor(private readonly d: SweeperDeps) {
-    this.limited = createLogLimiter(d.log, { clock: d.clock, first: 3, intervalMs: 60_000 });
+    const limited = createLogLimiter(d.log, { clock: d.clock, first: 3, intervalMs: 60_000 });
+    this.loop = new Periodic(
+      d.clock,
+      d.config.sweepIntervalSeconds * 1000,
+      async () => {
+        if (!d.isLeader()) return;
+        const r = await this.sweepOnce();
+        if (r.requeued + r.failed + r.deadline + r.lostHosts.length > 0) d.log.info('queue sweep', { ...r });
+      },
+      (err) => limited.warn('sweep', 'queue sweep failed', { err: (err as Error).message }),
+    );
   }
 
   start(): void {
-    this.schedule();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) this.d.clock.clearTimeout(this.timer);
+    this.loop.stop();
   }
 
   /** One pass (tests call it directly). */
@@ -98,23 +105,5 @@ export class Sweeper {
     this.d.metrics.queueDepth.set(pending);
     const agents = await agentRepo.countByStatus(this.d.db, new Date(now - this.d.staleAfterSeconds * 1000), new Date(now - this.d.lostAfterSeconds * 1000));
     for (const [status, n] of Object.entries(agents)) this.d.metrics.agents.set({ status }, n);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.d.clock.setTimeout(async () => {
-      if (this.d.isLeader() && !this.running) {
-        this.running = true;
-        try {
-          const r = await this.sweepOnce();
-          if (r.requeued + r.failed + r.deadline + r.lostHosts.length > 0) this.d.log.info('queue sweep', { ...r });
-        } catch (err) {
-          this.limited.warn('sweep', 'queue sweep failed', { err: (err as Error).message });
-        } finally {
-          this.running = false;
-        }
-      }
-      this.schedule();
-    }, this.d.config.sweepIntervalSeconds * 1000);
   }
 }
