@@ -11,4 +11,5 @@ export { type ApiGuardOptions, type ApiGuards, tokenMatches, installApiGuards } 
 export { type SendError, installApiTail } from './apiServer';
 export { EXIT, type RunServiceOptions, type ServiceProcess, runService } from './runService';
 export { type Sample, type Exposition, type ParseExpositionOptions, parseLabels, parseExposition, familyOf, findSamples, sampleValue } from './exposition';
+export { writeFileAtomic } from './atomicFile';
 export { ProtoReader, ProtobufDecodeError, expectWire, forEachField } from './protoReader';
