@@ -4,3 +4,4 @@ export * from './parsePrometheusText';
 export * from './spawnService';
 export * from './otlpProto';
 export * from './prometheus';
+export { type PushgatewayHandle, requirePushgatewayBinary, startPushgateway } from './pushgateway';
