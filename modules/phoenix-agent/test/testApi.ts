@@ -5,6 +5,7 @@
  * this interface, so they run unchanged against both.
  */
 import type { AgentHeartbeat, AgentTask, KpiSample, LogLine } from '@phoenix/contracts';
+import { FakeApi } from './fakeApi';
 
 export interface EnqueueOptions {
   priority?: number;
@@ -36,7 +37,6 @@ export interface TestApi {
 /** The API of this test run. */
 export async function startTestApi(o: { heartbeatIntervalSeconds?: number; pollTimeoutSeconds?: number; metricsIntervalSeconds?: number; leaseSeconds?: number } = {}): Promise<TestApi> {
   if (process.env.PHOENIX_AGENT_TEST_API === 'real') return startRealApi();
-  const { FakeApi } = await import('./fakeApi');
   const api = new FakeApi(o);
   await api.start();
   return api;

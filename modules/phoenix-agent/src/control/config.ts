@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { ConfigErrors } from '@phoenix/runtime';
 
 /** How set_control reaches the core: through phoenix-control when one runs, else the control file. */
@@ -33,7 +34,8 @@ export const DEFAULT_CONTROL_URL = 'http://127.0.0.1:8080';
 export function validateControlConfig(c: ControlConfig, manageCore: boolean, prefix = 'control'): string[] {
   const e = new ConfigErrors();
   e.url(`${prefix}.url`, c.url, true);
-  if (manageCore && c.manage) e.nonEmpty(`${prefix}.main`, c.main);
+  if (manageCore && c.manage && !c.main) e.add(`${prefix}.main`, 'is required with a managed phoenix-control (@phoenix/control is not installed here)');
+  else if (manageCore && c.manage && !fs.existsSync(c.main)) e.add(`${prefix}.main`, `must be an existing file (got ${c.main})`);
   e.nonEmpty(`${prefix}.file`, c.file);
   if (c.token !== undefined && c.token.length < 16) e.add(`${prefix}.token`, `must be at least 16 characters (got ${c.token.length})`);
   e.number(`${prefix}.defaultTargetSeries`, c.defaultTargetSeries, { integer: true, min: 1 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { ConfigErrors } from '@phoenix/runtime';
 
 /** The host's phoenix-core: where it is, whether the agent runs it, how often it is read. */
@@ -43,7 +44,8 @@ export function validateCoreConfig(c: CoreConfig, prefix = 'core'): string[] {
   e.url(`${prefix}.url`, c.url);
   e.url(`${prefix}.healthUrl`, c.healthUrl);
   e.url(`${prefix}.otlpHttpUrl`, c.otlpHttpUrl);
-  if (c.manage) e.nonEmpty(`${prefix}.main`, c.main);
+  if (c.manage && !c.main) e.add(`${prefix}.main`, 'is required with a managed core (@phoenix/core is not installed here)');
+  else if (c.manage && !fs.existsSync(c.main)) e.add(`${prefix}.main`, `must be an existing file (got ${c.main})`);
   e.number(`${prefix}.metricsIntervalSeconds`, c.metricsIntervalSeconds, { min: 0.05, max: 3600 });
   e.number(`${prefix}.scrapeTimeoutSeconds`, c.scrapeTimeoutSeconds, { min: 0.05, max: 300 });
   e.number(`${prefix}.healthIntervalSeconds`, c.healthIntervalSeconds, { min: 0.05, max: 3600 });
