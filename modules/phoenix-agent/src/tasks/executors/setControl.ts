@@ -27,7 +27,8 @@ export function setControlExecutor(d: SetControlDeps): TaskExecutor<TaskSetContr
       let seen: number | undefined;
       while (!ctx.signal.aborted) {
         seen = await d.coreGeneration();
-        if ((seen !== undefined && seen >= generation) || d.clock.now() >= end) break;
+        // a core that does not answer loads the file when it starts: no need to wait for it
+        if (seen === undefined || seen >= generation || d.clock.now() >= end) break;
         await sleep(d.clock, 250);
       }
       return succeeded({ ...outcome.result, core_generation: seen ?? null, core_loaded: seen !== undefined && seen >= generation });
