@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --lite-mode
+#!/usr/bin/env -S node --lite-mode --no-expose-wasm
 import { runService, systemClock } from '@phoenix/runtime';
 import { loadConfig } from './config';
 import { LogShipper } from './logs/logShipper';

@@ -206,9 +206,10 @@ export class FakeApi implements TestApi {
       let tasks = this.claim(host, max);
       if (tasks.length === 0 && wait > 0) {
         await this.waitFor(host, wait * 1000, req);
+        // a poller that went away (killed) must not be handed a task it will never see
+        if (res.destroyed || req.socket.destroyed) return;
         tasks = this.claim(host, max);
       }
-      if (res.destroyed) return;
       return send(200, { tasks }, validateAgentTaskList);
     }
     const m = /^\/api\/v1\/agent\/tasks\/([^/]+)\/status$/.exec(p);

@@ -1,10 +1,12 @@
 /** Shared pieces of the agent's integration tests: the real phoenix-core on free ports, OTLP data for it, agent configs. */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseExposition, type Sample } from '@phoenix/runtime';
 import { freePorts, spawnService, type SpawnedService } from '@phoenix/testkit';
 import { loadConfig, type AgentConfig } from '../src/config';
+import { AGENT_NODE_FLAGS } from '../src/nodeFlags';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const CORE_MAIN = path.join(ROOT, 'modules/phoenix-core/dist/main.js');
@@ -103,4 +105,25 @@ export function agentConfig(env: Record<string, string>): AgentConfig {
   const { config, errors } = loadConfig({ PHOENIX_LOG_LEVEL: 'debug', ...env });
   if (errors.length > 0) throw new Error(`invalid agent config: ${errors.join('; ')}`);
   return config;
+}
+
+/** phoenix-agent as a real process (dist/main.js, with its launch flags). */
+export interface AgentProcess {
+  pid: number;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export function spawnAgent(env: Record<string, string>): AgentProcess {
+  requireBuilt(AGENT_MAIN);
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, AGENT_MAIN], { env: { ...process.env, PHOENIX_LOG_LEVEL: 'debug', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer): void => {
+    out = (out + b.toString()).slice(-500_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { pid: child.pid ?? 0, output: () => out, exited, kill: (s) => child.kill(s) };
 }

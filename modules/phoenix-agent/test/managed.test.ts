@@ -106,7 +106,7 @@ describe('phoenix-agent managing phoenix-core and phoenix-control', () => {
     }, { timeoutMs: 60_000 });
     expect(t.status).toBe('succeeded');
     expect(t.result).toEqual({ pid_before: before, pid_after: agent.core.snapshot().core!.pid, restarts: 2, healthy: true });
-    expect(t.result?.pid_after).not.toBe(before);
+    expect((t.result as { pid_after: number }).pid_after).not.toBe(before);
     expect(alive(before)).toBe(false);
   });
 
