@@ -22,7 +22,7 @@ export interface LoadSimulationDeps {
 const TAIL_LINES = 20;
 
 /** The profile to pass to the CLI: the named one, or a copy with the task's hosts / processes per host. */
-function profileArg(c: TaskLoadSimulation, d: LoadSimulationDeps, taskId: string): { arg: string; error?: string } {
+function profileArg(c: TaskLoadSimulation, d: LoadSimulationDeps, taskId: string): { arg: string; error?: string; cleanup?: string } {
   const name = c.profile ?? 'steady';
   const file = path.join(d.profilesDir, `${name}.yaml`);
   if (!fs.existsSync(file)) {
@@ -33,10 +33,12 @@ function profileArg(c: TaskLoadSimulation, d: LoadSimulationDeps, taskId: string
   const profile = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   if (c.hosts !== undefined) profile.hosts = c.hosts;
   if (c.processes_per_host !== undefined) profile.processes_per_host = c.processes_per_host;
-  fs.mkdirSync(d.workDir, { recursive: true });
-  const derived = path.join(d.workDir, `load-${taskId.replace(/[^A-Za-z0-9_-]/g, '_')}.yaml`);
+  // the CLI wants a profile file named after the profile: one directory per task
+  const taskDir = path.join(d.workDir, `load-${taskId.replace(/[^A-Za-z0-9_-]/g, '_')}`);
+  fs.mkdirSync(taskDir, { recursive: true });
+  const derived = path.join(taskDir, `${name}.yaml`);
   fs.writeFileSync(derived, YAML.stringify(profile));
-  return { arg: derived };
+  return { arg: derived, cleanup: taskDir };
 }
 
 /**
@@ -60,7 +62,7 @@ export function loadSimulationExecutor(d: LoadSimulationDeps): TaskExecutor<Task
       try {
         return await runCli(args, c, d, ctx.signal);
       } finally {
-        if (profile.arg.startsWith(d.workDir)) fs.rmSync(profile.arg, { force: true });
+        if (profile.cleanup) fs.rmSync(profile.cleanup, { recursive: true, force: true });
       }
     },
   };
