@@ -22,7 +22,7 @@ describe('phoenix-api main (built dist/main.js, embedded PGlite)', () => {
       const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { database: { backend: string } };
       expect(health.database.backend).toBe('pglite');
       expect(fs.existsSync(path.join(dir, 'pglite'))).toBe(true);
-      expect(await svc.stop(10_000)).toBe(0);
+      expect(await svc.stop()).toBe(0);
       expect(svc.output()).toContain('"msg":"phoenix-api started"');
       expect(svc.output()).toContain('"msg":"stopped"');
       expect(fs.existsSync(path.join(dir, 'pglite.lock'))).toBe(false);

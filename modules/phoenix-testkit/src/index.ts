@@ -25,3 +25,4 @@ export { type ScrapeConfig, type PrometheusConfigOptions, buildPrometheusConfig 
 export { type PromSample, type PromTarget, type PrometheusQueries, prometheusQueries } from './prometheus/api';
 export { type StartPrometheusOptions, type PrometheusHandle, startPrometheus } from './prometheus/startPrometheus';
 export { type PostgresHandle, type StartPostgresOptions, postgresBinDirCandidates, findPostgresBinDir, requirePostgresBinDir, startPostgres } from './postgres';
+export { type PushgatewayHandle, requirePushgatewayBinary, startPushgateway } from './pushgateway';

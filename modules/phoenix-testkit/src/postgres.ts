@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './freePort';
+import { freePort } from '@phoenix/runtime';
 
 /**
  * A throwaway PostgreSQL cluster for tests: Debian's `initdb` + `pg_ctl` into a temp directory, on a free
