@@ -57,6 +57,8 @@ describe('the journal across a SIGKILL', () => {
     expect([written.generation, written.target_series]).toEqual([1, 42]);
     expect((await api.task(id))?.status).toBe('claimed');
 
+    // the killed agent's long poll must be seen closed first, or the fake would hand the task to it again
+    await waitFor(() => api.openPolls(HOST) === 0, { what: 'the killed agent\'s long poll to close' });
     // the lease runs out; the API is healthy again
     await api.expireLease(id);
     api.unavailable.delete('status');

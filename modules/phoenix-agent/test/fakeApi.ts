@@ -57,6 +57,7 @@ export class FakeApi implements TestApi {
   readonly unavailable = new Set<string>();
   private readonly tasks = new Map<string, Stored>();
   private readonly wake = new EventEmitter();
+  private readonly polls = new Map<string, number>();
   private server: http.Server | undefined;
   private port = 0;
   private nextId = 1;
@@ -205,7 +206,7 @@ export class FakeApi implements TestApi {
       if (!(wait >= 0 && wait <= 60) || !(Number.isInteger(max) && max >= 1 && max <= 20)) return error(400, 'invalid query', ['wait: must be 0..60', 'max: must be 1..20']);
       let tasks = this.claim(host, max);
       if (tasks.length === 0 && wait > 0) {
-        await this.waitFor(host, wait * 1000, req);
+        await this.waitFor(host, wait * 1000, res);
         // a poller that went away (killed) must not be handed a task it will never see
         if (res.destroyed || req.socket.destroyed) return;
         tasks = this.claim(host, max);
@@ -259,19 +260,26 @@ export class FakeApi implements TestApi {
     });
   }
 
-  private waitFor(host: string, ms: number, req: http.IncomingMessage): Promise<void> {
+  /** Long polls of `host` waiting now (a killed agent's poll ends when its connection is seen closed). */
+  openPolls(host: string): number {
+    return this.polls.get(host) ?? 0;
+  }
+
+  private waitFor(host: string, ms: number, res: http.ServerResponse): Promise<void> {
+    this.polls.set(host, this.openPolls(host) + 1);
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         this.wake.off(host, done);
         this.wake.off('stop', done);
-        req.off('close', done);
+        res.off('close', done);
+        this.polls.set(host, this.openPolls(host) - 1);
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.wake.on(host, done);
       this.wake.on('stop', done);
-      req.on('close', done);
+      res.on('close', done);
     });
   }
 
