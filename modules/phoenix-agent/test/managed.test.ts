@@ -88,7 +88,7 @@ describe('phoenix-agent managing phoenix-core and phoenix-control', () => {
     const pid = agent.core.snapshot().core!.pid!;
     process.kill(pid, 'SIGKILL');
     await waitFor(() => agent.core.snapshot().core?.restarts === 1 && agent.core.snapshot().core?.state === 'running', { what: 'the restart' });
-    expect(log.records.find((r) => r.msg === 'child process exited; restarting with backoff' && r.child === 'phoenix-core')).toMatchObject({ signal: 'SIGKILL', restart_in_ms: 500 });
+    expect(log.records.find((r) => r.msg === 'child exited; restarting' && r.child === 'phoenix-core')).toMatchObject({ exit: 'signal SIGKILL', restart_in_ms: 500 });
     await waitFor(() => agent.core.snapshot().healthy === true, { what: 'health again', timeoutMs: 30_000 });
     const h = agent.health().body as { status: string; core: { process: { restarts: number; pid: number; last_exit: { signal: string } } } };
     expect(h.status).toBe('ok');

@@ -57,7 +57,7 @@ describe('superviseChild', () => {
     expect(c.status().lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
     process.kill(c.status().pid!, 'SIGKILL');
     await waitFor(() => c.status().restarts === 2 && c.status().state === 'running', { what: 'the second restart' });
-    const waits = log.records.filter((r) => r.msg === 'child process exited; restarting with backoff').map((r) => r.restart_in_ms);
+    const waits = log.records.filter((r) => r.msg === 'child exited; restarting').map((r) => r.restart_in_ms);
     expect(waits).toEqual([50, 100]);
     expect(alive(first.pid!)).toBe(false);
   });
@@ -76,7 +76,7 @@ describe('superviseChild', () => {
     expect(fresh.status().restarts).toBe(1);
     // the old process handled SIGTERM (its last line may arrive after its exit)
     await waitFor(() => lines.includes('stdout: sigterm'), { what: 'the SIGTERM line' });
-    expect(log.records.some((r) => r.msg === 'child process exited; restarting with backoff')).toBe(false);
+    expect(log.records.some((r) => r.msg === 'child exited; restarting')).toBe(false);
     const last = fresh.status().pid!;
     await fresh.stop();
     await fresh.stop();
@@ -93,6 +93,6 @@ describe('superviseChild', () => {
     );
     await child.start();
     await waitFor(() => (child?.status().restarts ?? 0) >= 2, { what: 'restart attempts' });
-    expect(log.records.some((r) => r.msg === 'child process error')).toBe(true);
+    expect(log.records.some((r) => r.msg === 'could not start child process')).toBe(true);
   });
 });

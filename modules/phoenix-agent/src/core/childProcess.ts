@@ -1,12 +1,9 @@
 /**
- * The agent's one child-process supervisor (phoenix-core, phoenix-control), behind the `SupervisedChild`
- * interface so that the general supervisor of @phoenix/runtime can replace this file without touching its
- * users. Children get an IPC channel: a Phoenix service main (runService) stops when that channel closes,
- * so an agent that dies (even by SIGKILL) leaves no orphan behind.
+ * The agent's children (phoenix-core, phoenix-control) on the runtime's ChildSupervisor, seen through the
+ * `SupervisedChild` status the heartbeat and /health report. Children get an IPC channel: a Phoenix service
+ * main (runService) stops when that channel closes, so an agent that dies (even by SIGKILL) leaves no orphan.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import readline from 'node:readline';
-import { LifecycleGuard, type Clock, type Lifecycle, type Logger, type TimerHandle } from '@phoenix/runtime';
+import { ChildSupervisor, type Clock, type Lifecycle, type Logger } from '@phoenix/runtime';
 
 export type ChildState = 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
 
@@ -58,132 +55,77 @@ export interface SupervisedChild extends Lifecycle {
   restart(reason: string): Promise<void>;
 }
 
-class NodeChildSupervisor implements SupervisedChild {
+/** A SupervisedChild on the runtime's ChildSupervisor. */
+class RuntimeChild implements SupervisedChild {
   readonly name: string;
-  private child: ChildProcess | undefined;
+  private readonly sup: ChildSupervisor;
   private state: ChildState = 'stopped';
-  private restarts = 0;
   private lastExit: ChildExit | undefined;
   private startedAt: number | undefined;
-  private failures = 0;
-  private timer: TimerHandle | undefined;
-  private stopping = false;
-  private readonly lifecycle: LifecycleGuard;
+  private stopped = false;
 
-  constructor(
-    private readonly spec: ChildSpec,
-    private readonly o: SupervisorOptions,
-  ) {
+  constructor(spec: ChildSpec, private readonly o: SupervisorOptions) {
     this.name = spec.name;
-    this.lifecycle = new LifecycleGuard(spec.name, async () => this.spawnChild(), () => this.doStop());
+    this.sup = new ChildSupervisor({
+      name: spec.name,
+      command: spec.command ?? process.execPath,
+      args: spec.args,
+      cwd: spec.cwd,
+      env: spec.env,
+      inheritEnv: false,
+      ipc: true,
+      restart: { initialDelayMs: o.restartMinMs, maxDelayMs: o.restartMaxMs, resetAfterMs: o.stableMs },
+      stopGraceMs: o.stopGraceMs,
+      onLine: spec.onLine,
+      log: o.log,
+      clock: o.clock,
+      onSpawn: () => {
+        this.state = 'running';
+        this.startedAt = o.clock.now();
+      },
+      onExit: (e, restartInMs) => {
+        this.lastExit = { code: e.code, signal: e.signal ?? null, at: o.clock.now() };
+        this.state = restartInMs !== undefined ? 'restarting' : this.state === 'stopped' ? 'stopped' : 'crashed';
+      },
+    });
   }
 
-  start(): Promise<void> {
-    return this.lifecycle.start();
+  async start(): Promise<void> {
+    if (this.stopped) throw new Error(`${this.name} is stopped; it cannot be started again`);
+    this.state = 'starting';
+    try {
+      await this.sup.start();
+    } catch (err) {
+      // a child that cannot be spawned is retried with backoff (the supervisor keeps it), never thrown
+      this.o.log.error('could not start child process', { child: this.name, err });
+      this.state = 'restarting';
+    }
   }
 
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.state = 'stopped';
+    await this.sup.stop();
+    this.state = 'stopped';
   }
 
   status(): ChildStatus {
-    return { state: this.state, pid: this.child?.pid, restarts: this.restarts, lastExit: this.lastExit, startedAt: this.startedAt };
+    return {
+      state: this.state,
+      pid: this.sup.pid,
+      restarts: Math.max(0, this.sup.starts - 1),
+      lastExit: this.lastExit,
+      startedAt: this.startedAt,
+    };
   }
 
   async restart(reason: string): Promise<void> {
-    if (this.stopping) throw new Error(`${this.name} is stopping`);
-    this.o.log.info('restarting on request', { child: this.name, reason });
-    if (this.timer) this.o.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    const old = this.child;
-    if (old) {
-      this.child = undefined; // its exit is expected: no crash restart
-      this.state = 'restarting';
-      await this.kill(old);
-    }
-    this.restarts += 1;
-    this.failures = 0;
-    this.spawnChild();
-  }
-
-  private spawnChild(): void {
-    if (this.stopping) return;
-    this.state = 'starting';
-    let child: ChildProcess;
-    try {
-      child = spawn(this.spec.command ?? process.execPath, this.spec.args, {
-        env: this.spec.env,
-        cwd: this.spec.cwd,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-    } catch (err) {
-      this.o.log.error('could not start child process', { child: this.name, err });
-      this.onExit(undefined, { code: null, signal: null, at: this.o.clock.now() });
-      return;
-    }
-    this.child = child;
-    this.startedAt = this.o.clock.now();
-    // the channel is for the child's benefit (it stops when it closes); it must not keep the agent alive
-    child.channel?.unref();
-    for (const [stream, s] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
-      if (!s) continue;
-      const rl = readline.createInterface({ input: s, crlfDelay: Infinity });
-      rl.on('line', (line) => this.spec.onLine?.(line, stream));
-    }
-    child.once('error', (err) => {
-      this.o.log.error('child process error', { child: this.name, err });
-      // a child that could not be spawned emits no exit
-      if (child.pid === undefined) this.onExit(child, { code: null, signal: null, at: this.o.clock.now() });
-    });
-    child.once('exit', (code, signal) => this.onExit(child, { code, signal, at: this.o.clock.now() }));
-    child.once('spawn', () => {
-      if (this.child === child) this.state = 'running';
-    });
-    this.o.log.info('child process started', { child: this.name, pid: child.pid });
-  }
-
-  private onExit(child: ChildProcess | undefined, exit: ChildExit): void {
-    if (child && this.child !== child && this.child !== undefined) return; // an old process of a restart
-    const expected = this.stopping || (child !== undefined && this.child !== child);
-    this.lastExit = exit;
-    if (this.child === child) this.child = undefined;
-    if (expected) return;
-    const ranMs = this.startedAt === undefined ? 0 : exit.at - this.startedAt;
-    if (ranMs >= this.o.stableMs) this.failures = 0;
-    const waitMs = Math.min(this.o.restartMaxMs, this.o.restartMinMs * 2 ** this.failures);
-    this.failures += 1;
     this.state = 'restarting';
-    this.o.log.warn('child process exited; restarting with backoff', { child: this.name, code: exit.code, signal: exit.signal, ran_ms: ranMs, restart_in_ms: waitMs });
-    this.timer = this.o.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.restarts += 1;
-      this.spawnChild();
-    }, waitMs);
-  }
-
-  private kill(child: ChildProcess): Promise<void> {
-    const exited = new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-    });
-    child.kill('SIGTERM');
-    const force = setTimeout(() => child.kill('SIGKILL'), this.o.stopGraceMs);
-    force.unref();
-    return exited.finally(() => clearTimeout(force));
-  }
-
-  private async doStop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) this.o.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    const child = this.child;
-    if (child) await this.kill(child);
-    this.child = undefined;
-    this.state = 'stopped';
+    await this.sup.restartNow(reason);
   }
 }
 
 /** Supervises `spec` (not started: call start()). */
 export function superviseChild(spec: ChildSpec, o: SupervisorOptions): SupervisedChild {
-  return new NodeChildSupervisor(spec, o);
+  return new RuntimeChild(spec, o);
 }
