@@ -13,14 +13,14 @@ const spiking = (id: string): HostInput => ({ hostId: id, levels: L(10_000, 8000
 const pick = (a: ReturnType<typeof allocate>) => a.hosts.map((h) => [h.hostId, h.levelName, h.planned_series, h.headroom, h.target_series, h.max_mode]);
 
 describe('allocate (the fleet budget split over the hosts)', () => {
-  it('under budget: every host at full fidelity, the leftover shared in proportion to planned series', () => {
+  it('under budget: every host at full fidelity, a growth margin each, the rest shared in proportion to planned series + 1', () => {
     const a = allocate(20_000, [quiet('a'), quiet('b'), spiking('c')]);
     expect(a.feasible).toBe(true);
     expect(a.moves).toBe(0);
     expect(pick(a)).toEqual([
-      ['a', 'full_fidelity', 1000, 666, 1666, 'conservative'],
-      ['b', 'full_fidelity', 1000, 666, 1666, 'conservative'],
-      ['c', 'full_fidelity', 10_000, 6666, 16_666, 'conservative'],
+      ['a', 'full_fidelity', 1000, 667, 1667, 'conservative'],
+      ['b', 'full_fidelity', 1000, 667, 1667, 'conservative'],
+      ['c', 'full_fidelity', 10_000, 6664, 16_664, 'conservative'],
     ]);
     expect(a.planned_active_series).toBe(12_000);
     expect(a.reason).toBe('12000 of 20000 series planned for 3 hosts (0 levels down, 8000 series of headroom shared)');
@@ -31,13 +31,26 @@ describe('allocate (the fleet budget split over the hosts)', () => {
     expect(a.feasible).toBe(true);
     expect(a.moves).toBe(2);
     expect(pick(a)).toEqual([
-      ['a', 'full_fidelity', 1000, 142, 1142, 'conservative'],
-      ['b', 'full_fidelity', 1000, 142, 1142, 'conservative'],
-      ['c', 'optimized:balanced', 5000, 714, 5714, 'balanced'],
+      ['a', 'full_fidelity', 1000, 101, 1101, 'conservative'],
+      ['b', 'full_fidelity', 1000, 101, 1101, 'conservative'],
+      ['c', 'optimized:balanced', 5000, 798, 5798, 'balanced'],
     ]);
     expect(a.planned_active_series).toBe(7000);
     expect(a.hosts.reduce((s, h) => s + h.target_series, 0)).toBeLessThanOrEqual(8000);
-    expect(a.hosts[2].reason).toBe('level 3 of 5 (optimized:balanced, spike): 5000 series + 714 headroom');
+    expect(a.hosts[2].reason).toBe('level 3 of 5 (optimized:balanced, spike): 5000 series + 798 headroom');
+  });
+
+  it('a host moved further down than the budget needs gets the rest back, up to just below its level above', () => {
+    const q = (id: string): HostInput => ({ hostId: id, levels: [{ name: 'full_fidelity', mode: 'conservative', series: 140 }], spike: false });
+    const spike: HostInput = { hostId: 's', levels: [{ name: 'full_fidelity', mode: 'conservative', series: 2100 }, { name: 'optimized', mode: 'balanced', series: 1500 }, { name: 'experimental_topk', mode: 'aggressive', series: 20 }], spike: true };
+    const a = allocate(1200, [q('a'), q('b'), spike]);
+    // the spike drops to top-k (20 series); 900 left: margins 15 + 15 + 3, then the spike gets the 867 left (its cap is 1499)
+    expect(pick(a)).toEqual([
+      ['a', 'full_fidelity', 140, 15, 155, 'conservative'],
+      ['b', 'full_fidelity', 140, 15, 155, 'conservative'],
+      ['s', 'experimental_topk', 20, 870, 890, 'aggressive'],
+    ]);
+    expect(a.hosts.reduce((s, h) => s + h.target_series, 0)).toBe(1200);
   });
 
   it('a spike goes first even when a quiet host would save more', () => {
@@ -50,9 +63,20 @@ describe('allocate (the fleet budget split over the hosts)', () => {
     ]);
     const b = allocate(21_000, [big, { ...small, spike: false }]);
     expect(pick(b)).toEqual([
-      ['big', 'optimized:conservative', 12_000, 4800, 16_800, 'balanced'],
-      ['small', 'full_fidelity', 3000, 1200, 4200, 'conservative'],
+      ['big', 'optimized:conservative', 12_000, 5699, 17_699, 'balanced'],
+      ['small', 'full_fidelity', 3000, 301, 3301, 'conservative'],
     ]);
+  });
+
+  it('a host without series yet gets a share of the headroom too; the targets never exceed the budget', () => {
+    const one = (id: string, series: number): HostInput => ({ hostId: id, levels: [{ name: 'full_fidelity', mode: 'conservative', series }], spike: false });
+    const a = allocate(1200, [one('a', 140), one('b', 140), one('new', 0)]);
+    expect(pick(a)).toEqual([
+      ['a', 'full_fidelity', 140, 457, 597, 'conservative'],
+      ['b', 'full_fidelity', 140, 457, 597, 'conservative'],
+      ['new', 'full_fidelity', 0, 4, 4, 'conservative'],
+    ]);
+    expect(a.hosts.reduce((s, h) => s + h.target_series, 0)).toBeLessThanOrEqual(1200);
   });
 
   it('equal savings: the smaller host id moves first', () => {

@@ -89,9 +89,13 @@ export function isSpike(latest: number, baseline: number[], factor: number): boo
 /**
  * The fleet allocation (pure). Every unpinned host starts at full fidelity. While the planned sum exceeds
  * the budget minus the pinned hosts' targets, the host whose next level saves the most series moves one
- * level down; hosts with a spike go first; ties go to the smaller host id. The leftover budget is shared as
- * headroom in proportion to each host's planned series. When even every host at its last level exceeds the
- * budget, the allocation is infeasible and every host gets its last level (no headroom).
+ * level down; hosts with a spike go first; ties go to the smaller host id. The leftover budget is headroom, in
+ * three steps: a growth margin for every host ({@link GROWTH_MARGIN} of its planned series, + 1, scaled down when
+ * the leftover is short); then the reduced hosts (spikes first, then by host id), each up to one series below
+ * its level above, so a host moved further down than the budget needs gets the signal back through its own
+ * loop; what is left goes to every host in proportion to its planned series + 1.
+ * When even every host at its last level exceeds the budget, the allocation is infeasible and every host gets
+ * its last level (no headroom).
  */
 export function allocate(budget: number, hosts: HostInput[]): Allocation {
   const pinned = hosts.filter((h) => h.pinned).sort((a, b) => (a.hostId < b.hostId ? -1 : 1));
@@ -117,11 +121,15 @@ export function allocate(budget: number, hosts: HostInput[]): Allocation {
     moves += 1;
   }
   const feasible = planned <= available;
-  const leftover = feasible ? available - planned : 0;
+  const margins = feasible ? growthMargins(free, level, available - planned) : new Map<string, number>();
+  const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+  const recovered = feasible ? recoverReduced(free, level, margins, available - planned - sum(margins)) : new Map<string, number>();
+  const leftover = feasible ? available - planned - sum(margins) - sum(recovered) : 0;
   const plans: HostPlan[] = free.map((h) => {
     const l = level.get(h.hostId) ?? 0;
     const lv = h.levels[l];
-    const headroom = planned > 0 ? Math.floor((leftover * lv.series) / planned) : Math.floor(leftover / free.length);
+    // weight = planned series + 1: a host with no series yet still gets a share (never a target of 1)
+    const headroom = (margins.get(h.hostId) ?? 0) + (recovered.get(h.hostId) ?? 0) + Math.floor((leftover * (lv.series + 1)) / (planned + free.length));
     const where = `level ${l + 1} of ${h.levels.length} (${lv.name}${h.spike ? ', spike' : ''})`;
     return {
       hostId: h.hostId,
@@ -145,7 +153,32 @@ export function allocate(budget: number, hosts: HostInput[]): Allocation {
   plans.sort((a, b) => (a.hostId < b.hostId ? -1 : 1));
   const total = planned + pinnedSeries;
   const reason = feasible
-    ? `${total} of ${budget} series planned for ${plans.length} hosts (${moves} levels down, ${leftover} series of headroom shared)`
+    ? `${total} of ${budget} series planned for ${plans.length} hosts (${moves} levels down, ${available - planned} series of headroom shared)`
     : `infeasible: every host at its most lossy level plans ${planned} series, over the ${available} left of the budget ${budget} after ${pinnedSeries} pinned`;
   return { budget, feasible, planned_active_series: total, pinned_series: pinnedSeries, moves, hosts: plans, reason };
+}
+
+/** The share of its planned series every host gets first as headroom, so growth does not push a quiet host down at once. */
+export const GROWTH_MARGIN = 0.1;
+
+function growthMargins(free: HostInput[], level: Map<string, number>, leftover: number): Map<string, number> {
+  const want = new Map(free.map((h) => [h.hostId, Math.floor(h.levels[level.get(h.hostId) ?? 0].series * GROWTH_MARGIN) + 1]));
+  const total = [...want.values()].reduce((a, b) => a + b, 0);
+  if (total <= leftover) return want;
+  return new Map([...want].map(([id, m]) => [id, Math.floor((leftover * m) / total)]));
+}
+
+/** Headroom given back to the hosts below full fidelity: spikes first, then by host id, each up to one series below its level above. */
+function recoverReduced(free: HostInput[], level: Map<string, number>, margins: Map<string, number>, leftover: number): Map<string, number> {
+  const out = new Map<string, number>();
+  const reduced = free.filter((h) => (level.get(h.hostId) ?? 0) > 0).sort((a, b) => (a.spike === b.spike ? (a.hostId < b.hostId ? -1 : 1) : a.spike ? -1 : 1));
+  let left = leftover;
+  for (const h of reduced) {
+    const l = level.get(h.hostId) ?? 0;
+    const has = h.levels[l].series + (margins.get(h.hostId) ?? 0);
+    const give = Math.min(left, Math.max(0, h.levels[l - 1].series - 1 - has));
+    if (give > 0) out.set(h.hostId, give);
+    left -= give;
+  }
+  return out;
 }
