@@ -8,6 +8,7 @@ module.exports = {
     '^@phoenix/contracts$': '<rootDir>/contracts/src/index.ts',
     '^@phoenix/runtime$': '<rootDir>/modules/phoenix-runtime/src/index.ts',
     '^@phoenix/testkit$': '<rootDir>/modules/phoenix-testkit/src/index.ts',
+    '^@phoenix/api$': '<rootDir>/modules/phoenix-api/src/index.ts',
   },
   testTimeout: 60000,
   maxWorkers: 2,

@@ -74,7 +74,7 @@ describe('live control file', () => {
     expect(sampleValue(obs, 'phoenix_active_pipeline_info', { pipeline: 'full_fidelity' })).toBe(1);
   });
 
-  test('rename-over to aggressive/k=3 switches :8892 to top-k (its latency is the bench's control-file figure); :8888 counters continue without reset', async () => {
+  test('rename-over to aggressive/k=3 switches :8892 to top-k (its latency is a bench figure); :8888 counters continue without reset', async () => {
     const before = parsePrometheusText(await scrape(url('fullFidelity')));
     writeAtomically(controlFile, controlDoc(1, 'aggressive', 'aggressive', 3));
     await waitFor(async () => (await scrape(url('active'))) === (await scrape(url('experimentalTopk'))) && core.topk.currentK === 3, {

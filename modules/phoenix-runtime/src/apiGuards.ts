@@ -1,9 +1,24 @@
 import crypto from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
-import { Counter, type Registry } from 'prom-client';
+import type express from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { rateLimit as RateLimit } from 'express-rate-limit';
+import type { Counter as PromCounter, Registry } from 'prom-client';
 import type { RestApiConfig } from './restApiConfig';
 import { isLoopback } from './configErrors';
+
+/**
+ * express, express-rate-limit and prom-client are loaded when a REST API is first built, not when the
+ * runtime is imported: a service without one (phoenix-agent, whose idle target is < 50 MB RSS) would
+ * otherwise pay ~20 MB for them.
+ */
+function onFirstUse<T>(id: string): () => T {
+  let loaded: T | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load (see above)
+  return () => (loaded ??= require(id) as T);
+}
+const expressModule = onFirstUse<typeof express>('express');
+const rateLimitModule = onFirstUse<{ rateLimit: typeof RateLimit }>('express-rate-limit');
+const promClientModule = onFirstUse<{ Counter: typeof PromCounter }>('prom-client');
 
 /** Compares a bearer token in constant time (hashes first, so lengths do not leak). */
 export function tokenMatches(expected: string, header: string | undefined): boolean {
@@ -44,6 +59,8 @@ export interface ApiGuards {
  * on `app`, and returns the guards for mutating routes (auth, rate limit, JSON body).
  */
 export function installApiGuards(app: express.Express, o: ApiGuardOptions): ApiGuards {
+  const { Counter } = promClientModule();
+  const { rateLimit } = rateLimitModule();
   const requests = new Counter({ name: o.metricName, help: o.metricHelp, labelNames: ['route', 'method', 'status'], registers: [o.registry] });
   app.use((req, res, next) => {
     res.on('finish', () => {
@@ -80,5 +97,5 @@ export function installApiGuards(app: express.Express, o: ApiGuardOptions): ApiG
     }
     next();
   };
-  return { authorize, limiter, requireJson, json: express.json({ limit: o.api.bodyLimitBytes, type: () => true }) };
+  return { authorize, limiter, requireJson, json: expressModule().json({ limit: o.api.bodyLimitBytes, type: () => true }) };
 }

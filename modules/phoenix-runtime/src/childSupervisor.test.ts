@@ -53,8 +53,9 @@ describe('ChildSupervisor', () => {
   });
 
   it('not ready by the deadline: start rejects naming what it waited for, and leaves the child to the caller', async () => {
-    const s = node(READY_AND_WAIT, { ready: { line: /never/, timeoutMs: 300 } });
-    await expect(s.start()).rejects.toThrow(/^c: not ready after 300 ms \(waiting for a line matching \/never\/\)\n--- c output ---\n/);
+    // long enough for the child to have printed its lines even on a loaded machine
+    const s = node(READY_AND_WAIT, { ready: { line: /never/, timeoutMs: 4000 } });
+    await expect(s.start()).rejects.toThrow(/^c: not ready after 4000 ms \(waiting for a line matching \/never\/\)\n--- c output ---\n/);
     expect(s.pid).toEqual(expect.any(Number));
     await s.stop();
     expect(s.lastExit).toEqual({ code: null, signal: 'SIGTERM', killed: false });
@@ -158,5 +159,27 @@ describe('ChildSupervisor restarts', () => {
     s.child!.kill('SIGKILL'); // a crash, not a stop
     expect(await second).toEqual({ code: null, signal: 'SIGKILL', killed: false });
     expect(delays).toEqual([500, 500]);
+  });
+
+  it('restartNow replaces the running child at once (SIGTERM first, no backoff) and waits until the new one is ready', async () => {
+    const exits: Array<[ChildExit, number | undefined]> = [];
+    const s = node(`process.on('SIGTERM', () => { console.log('bye ' + process.pid); process.exit(0); }); ${READY_AND_WAIT}`, {
+      ready: { line: /^ready$/ },
+      restart: true,
+      onExit: (e, inMs) => exits.push([e, inMs]),
+    });
+    await expect(s.restartNow()).rejects.toThrow('c: not running under supervision (new)');
+    await s.start();
+    const first = s.pid;
+    await s.restartNow('test');
+    expect(s.pid).toEqual(expect.any(Number));
+    expect(s.pid).not.toBe(first);
+    expect(s.starts).toBe(2);
+    // the replaced run exited on SIGTERM and no backoff restart was scheduled for it
+    expect(exits).toEqual([[{ code: 0, signal: null, killed: false }, undefined]]);
+    expect(s.output()).toContain(`bye ${String(first)}`);
+    await s.stop();
+    await expect(s.restartNow()).rejects.toThrow('c: not running under supervision');
+    expect(s.starts).toBe(2);
   });
 });

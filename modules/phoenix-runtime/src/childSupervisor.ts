@@ -118,6 +118,8 @@ export class ChildSupervisor implements Lifecycle {
   private keepAlive: NodeJS.Timeout | undefined;
   private killing = false;
   private stopping = false;
+  /** the current run is being replaced by restartNow(): its exit is expected */
+  private replacing = false;
   /** waits in progress, woken by a spawn or an exit */
   private readonly wakers = new Set<() => void>();
   private readonly killOnExit = (): void => {
@@ -169,6 +171,31 @@ export class ChildSupervisor implements Lifecycle {
     this.stopping = true;
     this.abort.abort();
     return this.guard.stop(reason);
+  }
+
+  /**
+   * Replaces the running child at once (SIGTERM, SIGKILL after the grace period, then a new spawn without
+   * backoff) and waits until the new one is ready; a restart that was scheduled after a crash is started now.
+   * Rejects when the supervisor was not started or is stopping.
+   */
+  async restartNow(reason = 'restart requested'): Promise<void> {
+    if (this.stopping || this.guard.current !== 'started') throw new Error(`${this.o.name}: not running under supervision (${this.guard.current})`);
+    this.o.log?.info('restarting child on request', { child: this.o.name, reason });
+    this.clearRestart();
+    const run = this.run;
+    if (run) {
+      this.replacing = true;
+      try {
+        await this.terminate(run);
+      } finally {
+        this.replacing = false;
+      }
+    }
+    if (this.stopping) return;
+    this.clearRestart();
+    this.quickFailures = 0;
+    await this.spawnRun();
+    await this.waitUntilReady();
   }
 
   /** SIGKILL now (a second Ctrl-C); no restart after it. */
@@ -269,7 +296,11 @@ export class ChildSupervisor implements Lifecycle {
   private async doStop(): Promise<void> {
     this.clearRestart();
     const run = this.run;
-    if (!run) return;
+    if (run) await this.terminate(run);
+  }
+
+  /** SIGTERM, SIGKILL after the grace period; resolves when it exited. */
+  private async terminate(run: Run): Promise<void> {
     run.child.kill('SIGTERM');
     const grace = this.clock.setTimeout(() => {
       this.killing = true;
@@ -332,7 +363,7 @@ export class ChildSupervisor implements Lifecycle {
     if (this.run === run) this.run = undefined;
     this.exit = e;
     let delay: number | undefined;
-    if (this.restart && !this.stopping) {
+    if (this.restart && !this.stopping && !this.replacing) {
       const lived = this.clock.now() - run.startedAt;
       this.quickFailures = lived >= this.restart.resetAfterMs ? 1 : this.quickFailures + 1;
       delay = restartDelayMs(this.quickFailures, this.restart);

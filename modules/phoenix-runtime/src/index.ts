@@ -11,6 +11,7 @@ export { type ApiGuardOptions, type ApiGuards, tokenMatches, installApiGuards } 
 export { type SendError, installApiTail, readLimitParam } from './apiServer';
 export { EXIT, type RunServiceOptions, type ServiceProcess, runService } from './runService';
 export { type Sample, type Exposition, type ParseExpositionOptions, parseLabels, parseSampleValue, parseExposition, familyOf, findSamples, sampleValue } from './exposition';
+export { writeFileAtomic } from './atomicFile';
 export { ProtoReader, ProtobufDecodeError, expectWire, forEachField } from './protoReader';
 export { type ChildExit, type ChildReadiness, type ChildRestart, type ChildSupervisorOptions, DEFAULT_RESTART, ChildSupervisor, describeExit, restartDelayMs } from './childSupervisor';
 export { type OutputStream, type OutputLine, type OutputLinesOptions, OutputLines } from './outputLines';

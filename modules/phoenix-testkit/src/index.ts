@@ -24,3 +24,5 @@ export { type PrometheusBinary, findPrometheusBinary, requirePrometheusBinary, p
 export { type ScrapeConfig, type PrometheusConfigOptions, buildPrometheusConfig } from './prometheus/config';
 export { type PromSample, type PromTarget, type PrometheusQueries, prometheusQueries } from './prometheus/api';
 export { type StartPrometheusOptions, type PrometheusHandle, startPrometheus } from './prometheus/startPrometheus';
+export { type PostgresHandle, type StartPostgresOptions, postgresBinDirCandidates, findPostgresBinDir, requirePostgresBinDir, startPostgres } from './postgres';
+export { type PushgatewayHandle, requirePushgatewayBinary, startPushgateway } from './pushgateway';

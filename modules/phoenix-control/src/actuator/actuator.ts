@@ -45,6 +45,12 @@ export interface Decision {
 const fmt = (n: number): string => (Number.isFinite(n) ? String(Math.round(n)) : 'unknown');
 const fmt3 = (n: number): string => n.toFixed(3);
 
+/** The host's allocation: the budget and the most lossy mode the actuator may choose (no override). */
+export interface Allocation {
+  targetSeries: number;
+  maxMode: Mode;
+}
+
 /**
  * The decision logic of phoenix-control: pure apart from its own state, time from the injected clock,
  * no I/O, never throws on any KPI content.
@@ -75,19 +81,21 @@ export class Actuator {
   private transitionsTotal = 0;
   private overrideActive = false;
   private lastDecision: Decision | undefined;
+  private allocation: Allocation;
 
   constructor(
     private readonly cfg: ActuatorConfig,
     private readonly clock: Clock,
-    initial?: { setting: Setting; lastChangeAtMs?: number; lastTransitionAtMs?: number },
+    initial?: { setting?: Setting; lastChangeAtMs?: number; lastTransitionAtMs?: number; allocation?: Allocation },
   ) {
     this.pid = new Pid(cfg.pid, cfg.intervalSeconds);
     this.setting = initial?.setting ?? {
       mode: 'conservative',
       profile: 'balanced',
       k: cfg.topk.initialK,
-      targetSeries: cfg.targetSeries,
+      targetSeries: initial?.allocation?.targetSeries ?? cfg.targetSeries,
     };
+    this.allocation = initial?.allocation ?? { targetSeries: cfg.targetSeries, maxMode: 'aggressive' };
     if (initial?.lastChangeAtMs !== undefined && Number.isFinite(initial.lastChangeAtMs)) this.lastChangeAtMs = initial.lastChangeAtMs;
     if (initial?.lastTransitionAtMs !== undefined && Number.isFinite(initial.lastTransitionAtMs)) {
       this.lastTransitionAtMs = initial.lastTransitionAtMs;
@@ -96,6 +104,16 @@ export class Actuator {
 
   current(): Setting {
     return { ...this.setting };
+  }
+
+  /** The target (and most lossy mode) the loop works inside while no override holds. */
+  currentAllocation(): Allocation {
+    return { ...this.allocation };
+  }
+
+  /** Sets the allocation; the next step works inside it. */
+  setAllocation(a: Allocation): void {
+    this.allocation = { ...a };
   }
 
   pidTerms(): PidTerms {
@@ -169,7 +187,7 @@ export class Actuator {
     const now = this.clock.now();
     const ov = input.override && input.override.expiresAtMs > now ? input.override : undefined;
     const prev = this.current();
-    const T = ov?.targetSeries ?? this.cfg.targetSeries;
+    const T = ov?.targetSeries ?? this.allocation.targetSeries;
     if (Boolean(ov) !== this.overrideActive || T !== prev.targetSeries) this.pid.reset();
     this.overrideActive = Boolean(ov);
     const source = ov ? 'override' : 'actuator';
@@ -230,8 +248,19 @@ export class Actuator {
     const B = T * (1 - this.cfg.headroom);
     const Bback = B * (1 - this.cfg.hysteresis);
     const c = optionIndex(prev);
+    const maxMode = this.allocation.maxMode;
     const allowed =
-      ov?.mode === 'conservative' ? [0] : ov?.mode === 'balanced' ? [1, 2, 3] : ov?.mode === 'aggressive' ? [4] : [0, 1, 2, 3, 4];
+      ov?.mode === 'conservative'
+        ? [0]
+        : ov?.mode === 'balanced'
+          ? [1, 2, 3]
+          : ov?.mode === 'aggressive'
+            ? [4]
+            : maxMode === 'conservative'
+              ? [0]
+              : maxMode === 'balanced'
+                ? [0, 1, 2, 3]
+                : [0, 1, 2, 3, 4];
     let chosen: number | undefined;
     for (const i of allowed) {
       if (i === AGGRESSIVE) break;

@@ -161,6 +161,13 @@ describe('control API over HTTP', () => {
     });
     expect(big.status).toBe(413);
     expect(readControlFile(svc.config.controlFile.path).generation).toBe(before);
+    // the allocation route has the same guards (its behaviour: target.test.ts)
+    expect((await call(svc.base, 'PUT', '/api/v1/target', { body: { target_series: 5 } })).status).toBe(401);
+    expect((await call(svc.base, 'PUT', '/api/v1/target', { token: TOKEN, body: { target_series: 0 } })).status).toBe(400);
+    expect((await call(svc.base, 'PUT', '/api/v1/target', { token: TOKEN, raw: 'x', contentType: 'text/plain' })).status).toBe(415);
+    expect((await call(svc.base, 'PUT', '/api/v1/target', { token: TOKEN, body: { target_series: 5, reason: 'x'.repeat(20000) } })).status).toBe(413);
+    expect(readControlFile(svc.config.controlFile.path).generation).toBe(before);
+    expect((await call(svc.base, 'PUT', '/api/v1/target', { token: TOKEN, body: { target_series: 15000 } })).status).toBe(200);
   });
 
   it('GET /api/v1/history?limit= returns entries newest first; a bad limit -> 400', async () => {
@@ -168,7 +175,7 @@ describe('control API over HTTP', () => {
     expect(all.status).toBe(200);
     expect(validateControlHistory(all.body)).toMatchObject({ ok: true });
     const entries = (all.body as ControlHistory).entries;
-    expect(entries.map((e) => e.kind)).toEqual(['override_cleared', 'override_set']);
+    expect(entries.map((e) => e.kind)).toEqual(['target_set', 'override_cleared', 'override_set']);
     expect(entries[0].id).toBeGreaterThan(entries[1].id);
     for (const q of ['?limit=0', '?limit=abc', '?limit=5000', '?limit=1&limit=2', '?limit=1.5']) {
       const r = await call(svc.base, 'GET', '/api/v1/history', { query: q });
@@ -224,6 +231,7 @@ describe('control API: limits, loopback, expiry, restart', () => {
       expect(codes).toEqual([200, 200, 200, 429]);
       const limited = await call(base, 'POST', '/api/v1/control', { body: { mode: 'balanced', reason: 'x', ttl_seconds: 5 } });
       expect(limited.status).toBe(429);
+      expect((await call(base, 'PUT', '/api/v1/target', { body: { target_series: 5 } })).status).toBe(429);
       for (let i = 0; i < 5; i++) expect((await call(base, 'GET', '/api/v1/status')).status).toBe(200);
     } finally {
       await service.stop();
@@ -270,10 +278,12 @@ describe('control API: limits, loopback, expiry, restart', () => {
         expect(remote.status).toBe(403);
         const post = await call(`http://${external}:${port}`, 'POST', '/api/v1/control', { body: { mode: 'balanced', reason: 'x', ttl_seconds: 5 } });
         expect(post.status).toBe(403);
+        expect((await call(`http://${external}:${port}`, 'PUT', '/api/v1/target', { body: { target_series: 5 } })).status).toBe(403);
       } else {
         // No external interface on this machine: the 403 cannot be provoked from here.
         openapi.seen.add('DELETE /api/v1/control 403');
         openapi.seen.add('POST /api/v1/control 403');
+        openapi.seen.add('PUT /api/v1/target 403');
       }
     } finally {
       server.closeAllConnections();

@@ -1,7 +1,7 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { installApiGuards, installApiTail, listenHttp, readLimitParam, type HttpListener, type Logger } from '@phoenix/runtime';
-import { type ControlError, validateControlOverrideRequest } from '@phoenix/contracts';
+import { type ControlError, validateControlOverrideRequest, validateControlTargetRequest } from '@phoenix/contracts';
 import type { Controller } from '../controller/controller';
 import type { HistoryStore } from '../history/store';
 import type { ApiConfig } from './config';
@@ -51,6 +51,17 @@ export function createApiApp(deps: ApiDeps): express.Express {
 
   app.delete('/api/v1/control', limiter, authorize, (_req, res) => {
     controller.clearOverride();
+    res.json(controller.status());
+  });
+
+  app.put('/api/v1/target', limiter, authorize, requireJson, json, (req, res) => {
+    const v = validateControlTargetRequest(req.body);
+    if (!v.ok) {
+      sendError(res, 400, 'invalid target request', v.errors);
+      return;
+    }
+    controller.setTarget(v.value);
+    log.info('allocation set through the API', { remote: req.socket.remoteAddress, source: v.value.source ?? 'operator' });
     res.json(controller.status());
   });
 

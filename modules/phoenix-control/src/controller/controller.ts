@@ -1,9 +1,9 @@
 import type { Registry } from 'prom-client';
-import { Actuator, type Decision, type OverrideSpec } from '../actuator/actuator';
+import { Actuator, type Allocation, type Decision, type OverrideSpec } from '../actuator/actuator';
 import type { Setting } from '../actuator/options';
 import type { ActuatorConfig } from '../actuator/config';
 import { type Clock, iso, type Logger } from '@phoenix/runtime';
-import type { ControlHealth, ControlOverrideRequest, ControlStatus, Mode } from '@phoenix/contracts';
+import type { ControlHealth, ControlOverrideRequest, ControlStatus, ControlTargetRequest, Mode } from '@phoenix/contracts';
 import type { ControlFileWriter } from '../controlFileWriter/writer';
 import type { HistoryStore, NewHistoryEntry } from '../history/store';
 import type { KpiSource } from '../observer/observer';
@@ -42,6 +42,7 @@ export class Controller {
   private lastWriteError: string | undefined;
   private metrics!: ControlMetrics;
   private readonly log: Logger;
+  private allocationInfo: { source: 'config' | 'fleet' | 'operator'; reason?: string; updatedAt?: string } = { source: 'config' };
 
   constructor(private readonly deps: ControllerDeps) {
     this.startedAtMs = deps.clock.now();
@@ -52,7 +53,7 @@ export class Controller {
   init(): void {
     const { writer, clock, history } = this.deps;
     const r = writer.resume();
-    let initial: { setting: Setting; lastChangeAtMs?: number; lastTransitionAtMs?: number } | undefined;
+    let initial: { setting?: Setting; lastChangeAtMs?: number; lastTransitionAtMs?: number; allocation?: Allocation } | undefined;
     if (r.ok) {
       const doc = r.document;
       const updated = doc.updated_at ? Date.parse(doc.updated_at) : NaN;
@@ -93,6 +94,8 @@ export class Controller {
         continuing_generation: writer.generation(),
       });
     }
+    const allocation = this.loadAllocation();
+    if (allocation) initial = { ...initial, allocation };
     this.actuator = new Actuator(this.deps.actuator, clock, initial);
     this.metrics = new ControlMetrics(this.deps.registry, {
       setting: () => this.actuator.current(),
@@ -156,6 +159,35 @@ export class Controller {
     return this.decide('override_set');
   }
 
+  /**
+   * Sets the host's allocation (a validated PUT /api/v1/target): the target and most lossy mode the loop
+   * works inside while no override holds. Kept across restarts; no TTL.
+   */
+  setTarget(req: ControlTargetRequest): Decision | undefined {
+    const allocation: Allocation = { targetSeries: req.target_series, maxMode: req.max_mode ?? 'aggressive' };
+    const at = iso(this.deps.clock.now());
+    const source = req.source ?? 'operator';
+    this.deps.history?.saveSetting('allocation', { ...allocation, source, reason: req.reason }, at);
+    this.actuator.setAllocation(allocation);
+    this.allocationInfo = strip({ source, reason: req.reason, updatedAt: at });
+    this.log.info('allocation set', { target_series: allocation.targetSeries, max_mode: allocation.maxMode, source, reason: req.reason });
+    return this.decide('target_set');
+  }
+
+  private loadAllocation(): Allocation | undefined {
+    const saved = this.deps.history?.loadSetting('allocation') as
+      | { targetSeries?: unknown; maxMode?: unknown; source?: unknown; reason?: unknown }
+      | undefined;
+    if (!saved || typeof saved.targetSeries !== 'number' || !Number.isInteger(saved.targetSeries) || saved.targetSeries < 1) return undefined;
+    const maxMode = saved.maxMode === 'conservative' || saved.maxMode === 'balanced' ? saved.maxMode : 'aggressive';
+    this.allocationInfo = strip({
+      source: saved.source === 'fleet' ? 'fleet' : 'operator',
+      reason: typeof saved.reason === 'string' ? saved.reason : undefined,
+    });
+    this.log.info('resumed the allocation', { target_series: saved.targetSeries, max_mode: maxMode, source: this.allocationInfo.source });
+    return { targetSeries: saved.targetSeries, maxMode };
+  }
+
   /** Clears the override; false when there was none. */
   clearOverride(): boolean {
     if (!this.activeOverride()) {
@@ -191,7 +223,7 @@ export class Controller {
     }
   }
 
-  private decide(event?: 'override_set' | 'override_cleared' | 'override_expired'): Decision {
+  private decide(event?: 'override_set' | 'override_cleared' | 'override_expired' | 'target_set'): Decision {
     const { writer, history } = this.deps;
     const reading = this.deps.kpis.current();
     const ov = this.activeOverride();
@@ -241,7 +273,7 @@ export class Controller {
           to_k: d.setting.k,
           target_series: d.setting.targetSeries,
           source: d.source,
-          reason: event === 'override_set' && ov ? ov.reason : d.reason,
+          reason: event === 'override_set' && ov ? ov.reason : event === 'target_set' ? `allocation: target ${d.setting.targetSeries}${this.allocationInfo.reason ? ` (${this.allocationInfo.reason})` : ''}; ${d.reason}` : d.reason,
           error: d.error,
           override_mode: event === 'override_set' ? ov?.mode : undefined,
           override_target_series: event === 'override_set' ? ov?.targetSeries : undefined,
@@ -314,6 +346,16 @@ export class Controller {
             expires_in_seconds: Math.max(0, (ov.expiresAtMs - now) / 1000),
           })
         : undefined,
+      allocation: (() => {
+        const a = this.actuator.currentAllocation();
+        return strip({
+          target_series: a.targetSeries,
+          max_mode: a.maxMode,
+          source: this.allocationInfo.source,
+          reason: this.allocationInfo.reason,
+          updated_at: this.allocationInfo.updatedAt,
+        });
+      })(),
       dwell_remaining_seconds: this.actuator.dwellRemainingSeconds(),
       transitions_total: this.actuator.totalTransitions(),
       stability_score: this.actuator.stabilityScore(),

@@ -93,6 +93,7 @@ export class HistoryStore {
         expires_at TEXT
       );
       CREATE INDEX IF NOT EXISTS control_history_kind ON control_history(kind, id);
+      CREATE TABLE IF NOT EXISTS control_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
     `);
     this.insertStmt = this.db.prepare(
       `INSERT INTO control_history (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`,
@@ -152,6 +153,31 @@ export class HistoryStore {
       return row && row.kind === 'override_set' ? toEntry(row) : undefined;
     } catch (err) {
       this.log.error('history read failed', { err, path: this.cfg.path });
+      return undefined;
+    }
+  }
+
+  /** Keeps a setting (JSON) across restarts; false when it could not be written. */
+  saveSetting(key: string, value: unknown, at: string): boolean {
+    try {
+      this.db
+        .prepare('INSERT INTO control_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+        .run(key, JSON.stringify(value), at);
+      return true;
+    } catch (err) {
+      this.failures += 1;
+      this.log.error('settings write failed', { err, path: this.cfg.path, key });
+      return false;
+    }
+  }
+
+  /** A setting kept by saveSetting, or undefined. */
+  loadSetting(key: string): unknown {
+    try {
+      const row = this.db.prepare('SELECT value FROM control_settings WHERE key = ?').get(key) as { value: string } | undefined;
+      return row ? (JSON.parse(row.value) as unknown) : undefined;
+    } catch (err) {
+      this.log.error('settings read failed', { err, path: this.cfg.path, key });
       return undefined;
     }
   }
