@@ -9,8 +9,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const http = require('node:http');
-const { encodeExportRequest } = require('../modules/phoenix-testkit/dist/otlpProto');
-const { startCore, sleep } = require('./lib/core');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { encodeExportRequest } = require('@phoenix/testkit');
+const { startCore, observatory, sampleValue } = require('./lib/core');
 
 const SECONDS = Number(process.env.CHURN_SECONDS || 600);
 const SERIES = Number(process.env.CHURN_SERIES || 20000);
@@ -24,6 +25,7 @@ async function main() {
   const pids = Array.from({ length: HOSTS }, (_h, h) => Array.from({ length: procsPerHost }, (_i, i) => h * 1_000_000 + i));
   let nextPid = 10_000_000;
   const agent = new http.Agent({ keepAlive: true });
+  /** @type {(body: Buffer) => Promise<void>} */
   const post = (body) =>
     new Promise((resolve, reject) => {
       const req = http.request(
@@ -37,12 +39,13 @@ async function main() {
         },
         (res) => {
           res.resume();
-          res.on('end', resolve);
+          res.on('end', () => resolve());
         },
       );
       req.on('error', reject);
       req.end(body);
     });
+  /** @type {{ second: number, rssBytes: number }[]} */
   const samples = [];
   const started = Date.now();
   for (let sec = 1; sec <= SECONDS; sec++) {
@@ -81,9 +84,9 @@ async function main() {
     const wait = started + sec * 1000 - Date.now();
     if (wait > 0) await sleep(wait);
   }
-  const obs = await fetch(core.url('observatory')).then((r) => r.text());
-  const storeSeries = Number(/^phoenix_store_series (\S+)/m.exec(obs)?.[1]);
-  const expired = Number(/^phoenix_store_series_expired_total (\S+)/m.exec(obs)?.[1]);
+  const obs = await observatory(core);
+  const storeSeries = sampleValue(obs, 'phoenix_store_series') ?? NaN;
+  const expired = sampleValue(obs, 'phoenix_store_series_expired_total') ?? NaN;
   await core.stop();
   const atMinute = samples.find((s) => s.second === 60) ?? samples[0];
   const last = samples[samples.length - 1];

@@ -16,13 +16,18 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { startCore, observatory, sampleValue, sleep } = require('./lib/core');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { startCore, observatory, sampleValue } = require('./lib/core');
 const { oneRound } = require('./lib/replay');
 const { timedGet, countSamples } = require('./lib/scrape');
 const { figure } = require('./lib/figure');
 const { repeatRuns } = require('./lib/runs');
 const { distribution, stats, elapsedMs } = require('./lib/stats');
 
+/** @typedef {import('./lib/core').Core} Core */
+/** @typedef {'full_fidelity' | 'optimized' | 'experimental_topk'} Pipeline */
+
+/** @type {{ mode: string, pipeline: Pipeline }[]} */
 const CYCLE = [
   { mode: 'balanced', pipeline: 'optimized' },
   { mode: 'aggressive', pipeline: 'experimental_topk' },
@@ -30,6 +35,11 @@ const CYCLE = [
 ];
 const SAMPLE_TIMEOUT_MS = 5000;
 
+/**
+ * @param {string} mode
+ * @param {number} generation
+ * @returns {string} the text of a valid optimization_mode.yaml
+ */
 function controlYaml(mode, generation) {
   return [
     'version: 1',
@@ -46,13 +56,24 @@ function controlYaml(mode, generation) {
   ].join('\n');
 }
 
-/** Writes the control file as the actuator does: temp file in the same directory, then rename. */
+/**
+ * Writes the control file as the actuator does: temp file in the same directory, then rename.
+ * @param {string} file
+ * @param {string} mode
+ * @param {number} generation
+ */
 function writeControlFile(file, mode, generation) {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${generation}.tmp`);
   fs.writeFileSync(tmp, controlYaml(mode, generation));
   fs.renameSync(tmp, file);
 }
 
+/**
+ * @param {Core} core
+ * @param {number} generation
+ * @param {number} [timeoutMs]
+ * @returns {Promise<string>} the observatory text that shows the generation in force
+ */
 async function waitForGeneration(core, generation, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -63,19 +84,31 @@ async function waitForGeneration(core, generation, timeoutMs = 10_000) {
   }
 }
 
-/** Sample lines of each pipeline's own endpoint. */
+/** @type {[Pipeline, import('./lib/core').CorePort][]} */
+const PIPELINE_PORTS = [
+  ['full_fidelity', 'fullFidelity'],
+  ['optimized', 'optimized'],
+  ['experimental_topk', 'experimentalTopk'],
+];
+
+/**
+ * Sample lines of each pipeline's own endpoint.
+ * @param {Core} core
+ * @returns {Promise<Record<Pipeline, number>>}
+ */
 async function pipelineCounts(core) {
-  const count = {};
-  for (const [pipeline, port] of [
-    ['full_fidelity', 'fullFidelity'],
-    ['optimized', 'optimized'],
-    ['experimental_topk', 'experimentalTopk'],
-  ]) {
+  /** @type {Record<Pipeline, number>} */
+  const count = { full_fidelity: 0, optimized: 0, experimental_topk: 0 };
+  for (const [pipeline, port] of PIPELINE_PORTS) {
     count[pipeline] = countSamples((await timedGet(core.url(port), { keepBody: true })).body);
   }
   return count;
 }
 
+/**
+ * @param {number} samples
+ * @param {number} series
+ */
 async function controlRun(samples, series) {
   const core = await startCore({ PHOENIX_TOPK_RANK_INTERVAL_SECONDS: '3600' });
   try {
@@ -88,8 +121,11 @@ async function controlRun(samples, series) {
     if (new Set(Object.values(count)).size !== 3)
       throw new Error(`the pipelines expose the same number of series (${JSON.stringify(count)}): no marker for the switch`);
     if (count.full_fidelity !== series) throw new Error(`:8888 exposes ${count.full_fidelity} series, expected ${series}`);
+    /** @type {number[]} */
     const latencies = [];
+    /** @type {number[]} */
     const pollMs = [];
+    /** @type {string[]} */
     const errors = [];
     for (let i = 0; i < samples; i++) {
       const next = CYCLE[i % CYCLE.length];
@@ -116,8 +152,8 @@ async function controlRun(samples, series) {
     }
     // every write applied, none rejected
     const obs = await waitForGeneration(core, generation);
-    const rejected = sampleValue(obs, 'phoenix_control_file_reloads_total', 'result="rejected"');
-    if (rejected > 0) errors.push(`${rejected} control files rejected`);
+    const rejected = sampleValue(obs, 'phoenix_control_file_reloads_total', { result: 'rejected' });
+    if (rejected !== undefined && rejected > 0) errors.push(`${rejected} control files rejected`);
     const end = await pipelineCounts(core);
     if (JSON.stringify(end) !== JSON.stringify(count))
       errors.push(`the pipelines' outputs changed during the run (${JSON.stringify(count)} → ${JSON.stringify(end)}): the marker was not reliable`);
@@ -127,6 +163,10 @@ async function controlRun(samples, series) {
   }
 }
 
+/**
+ * @param {import('./lib/config').BenchContext} ctx
+ * @returns {Promise<import('./lib/figure').Figure[]>}
+ */
 async function measureControl(ctx) {
   const { runs, controlSamples, controlSeries } = ctx.config;
   const { results, errors } = await repeatRuns(ctx, {

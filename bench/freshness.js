@@ -11,8 +11,9 @@
  * its whole download.
  */
 const http = require('node:http');
-const { encodeExportRequest } = require('../modules/phoenix-testkit/dist/otlpProto');
-const { startCore, observatory, sampleValue, sleep } = require('./lib/core');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { encodeExportRequest } = require('@phoenix/testkit');
+const { startCore, observatory, sampleValue } = require('./lib/core');
 const { startReplay, assertClean, summary } = require('./lib/replay');
 const { timedGet } = require('./lib/scrape');
 const { figure } = require('./lib/figure');
@@ -23,6 +24,12 @@ const { maxRateRun } = require('./ingest');
 const PROBE_INTERVAL_MS = 200;
 const PROBE_MARKER = Buffer.from('\nbench_probe{');
 
+/** @typedef {import('./lib/core').Core} Core */
+
+/**
+ * @param {number} value
+ * @returns {Buffer} an OTLP/protobuf export request of the probe series with this value
+ */
 function probeBody(value) {
   const now = BigInt(Date.now()) * 1_000_000n;
   return Buffer.from(
@@ -46,7 +53,12 @@ function probeBody(value) {
 
 const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-/** POSTs one probe; resolves with the hrtime of its HTTP 200 (rejects otherwise). */
+/**
+ * POSTs one probe; resolves with the hrtime of its HTTP 200 (rejects otherwise).
+ * @param {number} port
+ * @param {number} value
+ * @returns {Promise<bigint>}
+ */
 function sendProbe(port, value) {
   const body = probeBody(value);
   return new Promise((resolve, reject) => {
@@ -73,7 +85,11 @@ function sendProbe(port, value) {
   });
 }
 
-/** The probe's value in a scrape body, or undefined. */
+/**
+ * The probe's value in a scrape body, or undefined.
+ * @param {Buffer} body
+ * @returns {number | undefined}
+ */
 function probeValue(body) {
   const head = PROBE_MARKER.subarray(1);
   let at;
@@ -88,20 +104,31 @@ function probeValue(body) {
   return Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
+/**
+ * @param {Core} core
+ * @param {number} n
+ * @param {number} timeoutMs
+ */
 async function waitForSeries(core, n, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = sampleValue(await observatory(core), 'phoenix_store_series');
-    if (s >= n) return;
+    if (s !== undefined && s >= n) return;
     if (Date.now() > deadline) throw new Error(`only ${s} of ${n} series after ${timeoutMs} ms of background load`);
     await sleep(200);
   }
 }
 
+/**
+ * @param {import('./lib/config').BenchContext} ctx
+ * @param {{ series: number, probes: number }} opts
+ */
 async function freshnessRun(ctx, { series, probes }) {
   const core = await startCore();
+  /** @type {ReturnType<typeof startReplay> | undefined} */
   let bg;
   try {
+    /** @type {ReturnType<typeof summary> | undefined} */
     let calibrated;
     if (!ctx.maxHttpRate) {
       const cal = await maxRateRun(core, { series, protocol: 'http', seconds: 3 });
@@ -117,8 +144,11 @@ async function freshnessRun(ctx, { series, probes }) {
     const bgReport = bg.promise.finally(() => (bgDone = true));
     bgReport.catch(() => {});
     await waitForSeries(core, series, loadSeconds * 1000);
+    /** @type {{ value: number, t0: bigint }[]} */
     const pending = [];
+    /** @type {number[]} */
     const latencies = [];
+    /** @type {number[]} */
     const scrapeMs = [];
     let stop = false;
     const scraper = (async () => {
@@ -154,6 +184,7 @@ async function freshnessRun(ctx, { series, probes }) {
       stop = true;
       await scraper;
     }
+    /** @type {string[]} */
     const errors = [];
     if (pending.length > 0) errors.push(`${pending.length} probe values never seen on :8888 within 10 s`);
     if (bgDone) errors.push('the background load ended before the last probe was seen');
@@ -166,6 +197,10 @@ async function freshnessRun(ctx, { series, probes }) {
   }
 }
 
+/**
+ * @param {import('./lib/config').BenchContext} ctx
+ * @returns {Promise<import('./lib/figure').Figure[]>}
+ */
 async function measureFreshness(ctx) {
   const { runs, series, freshnessProbes } = ctx.config;
   const { results, errors } = await repeatRuns(ctx, {

@@ -12,6 +12,21 @@ const { startCore } = require('./lib/core');
 const { runReplay, oneRound, assertClean, summary, MAX_RATE } = require('./lib/replay');
 const { figure } = require('./lib/figure');
 
+/** @typedef {import('./lib/core').Core} Core */
+/** @typedef {import('@phoenix/generators').ReplayProtocol} ReplayProtocol */
+
+/**
+ * One ingest figure: the protocol, the core's extra environment, the target.
+ * @typedef {object} Variant
+ * @property {string} id
+ * @property {ReplayProtocol} protocol
+ * @property {Record<string, string>} env
+ * @property {boolean} [unpinned] neither the core nor the loader pinned to CPUs
+ * @property {string} name
+ * @property {import('./lib/figure').Target} [target]
+ */
+
+/** @type {Variant[]} */
 const VARIANTS = [
   {
     id: 'ingest.http',
@@ -57,14 +72,22 @@ const VARIANTS = [
 
 const WARMUP_SECONDS = 2;
 
-/** Creates the series and warms the core up at maximum rate. */
+/**
+ * Creates the series and warms the core up at maximum rate.
+ * @param {Core} core
+ * @param {{ series: number, protocol: ReplayProtocol }} load
+ */
 async function warmUp(core, { series, protocol }) {
   const endpoint = protocol === 'grpc' ? core.grpcEndpoint : core.httpEndpoint;
   await oneRound({ series, endpoint, protocol });
   assertClean(await runReplay({ series, rate: MAX_RATE, duration: WARMUP_SECONDS, endpoint, protocol }), `${protocol} warm-up`);
 }
 
-/** Series creation, warm-up, then one measured max-rate run: resolves with the loader's report (clean, or throws). */
+/**
+ * Series creation, warm-up, then one measured max-rate run: resolves with the loader's report (clean, or throws).
+ * @param {Core} core
+ * @param {{ series: number, protocol: ReplayProtocol, seconds: number }} load
+ */
 async function maxRateRun(core, { series, protocol, seconds }) {
   const endpoint = protocol === 'grpc' ? core.grpcEndpoint : core.httpEndpoint;
   await warmUp(core, { series, protocol });
@@ -72,12 +95,16 @@ async function maxRateRun(core, { series, protocol, seconds }) {
   const report = assertClean(await runReplay({ series, rate: MAX_RATE, duration: seconds, endpoint, protocol }), `${protocol} ingest`);
   if (core.exited) throw new Error(`phoenix-core exited during the run (${JSON.stringify(core.exited)})`);
   // share of one CPU the core used while the loader sent (≈ 1: the core was the bottleneck)
-  report.core_cpu_fraction = Math.round(((core.cpuSeconds() - cpu0) / report.duration_seconds) * 100) / 100;
-  return report;
+  return Object.assign(report, { core_cpu_fraction: Math.round(((core.cpuSeconds() - cpu0) / report.duration_seconds) * 100) / 100 });
 }
 
+/**
+ * @param {import('./lib/config').BenchContext} ctx
+ * @returns {Promise<import('./lib/figure').Figure[]>}
+ */
 async function measureIngest(ctx) {
   const { runs, series, ingestSeconds } = ctx.config;
+  /** @type {{ values: number[], errors: string[], reports: object[] }[]} */
   const per = VARIANTS.map(() => ({ values: [], errors: [], reports: [] }));
   for (let r = 0; r < runs; r++) {
     for (let v = 0; v < VARIANTS.length; v++) {
@@ -94,8 +121,9 @@ async function measureIngest(ctx) {
           `${variant.id} run ${r + 1}/${runs}: ${Math.round(report.achieved_rate)} points/s (${report.rounds} rounds, p99 ${report.latency_ms.p99} ms, core CPU ${report.core_cpu_fraction}, loader CPU ${report.loader_cpu_seconds} s)`,
         );
       } catch (err) {
-        per[v].errors.push(`run ${r + 1}: ${err.message}`);
-        ctx.log(`${variant.id} run ${r + 1}/${runs} FAILED: ${err.message}`);
+        const { message } = /** @type {Error} */ (err);
+        per[v].errors.push(`run ${r + 1}: ${message}`);
+        ctx.log(`${variant.id} run ${r + 1}/${runs} FAILED: ${message}`);
       } finally {
         await core?.stop();
         if (variant.unpinned) {

@@ -10,12 +10,17 @@
  * phoenix_store_series and phoenix_pipeline_series{pipeline="full_fidelity"} on :8891, and counts
  * the sample lines of :8888/metrics (streamed, after the RSS reading): all three must equal N.
  */
-const { startCore, observatory, sampleValue, sleep } = require('./lib/core');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { startCore, observatory, sampleValue } = require('./lib/core');
 const { runReplay, assertClean, summary, MAX_RATE } = require('./lib/replay');
 const { countSamplesStreaming } = require('./lib/scrape');
 const { figure } = require('./lib/figure');
 const { repeatRuns } = require('./lib/runs');
 
+/**
+ * @param {import('./lib/config').BenchContext} ctx
+ * @param {number} series
+ */
 async function memoryRun(ctx, series) {
   const core = await startCore({ PHOENIX_MAX_SERIES: String(Math.max(2_000_000, Math.ceil(series * 1.1))) });
   try {
@@ -24,8 +29,11 @@ async function memoryRun(ctx, series) {
     // points each request (batch of series) of a round has received so far: the loader sends the
     // batches of a round in order, so a run of `sent` requests gave every batch floor(sent / perRound)
     // points and the first sent % perRound batches one more
+    /** @type {number[] | undefined} */
     let perBatch;
+    /** @type {number | undefined} */
     let rate;
+    /** @type {ReturnType<typeof summary>[]} */
     const loads = [];
     for (let attempt = 0; !perBatch || Math.min(...perBatch) < 2; attempt++) {
       if (attempt === 6) throw new Error(`some of the ${series} series got fewer than 2 points after ${attempt} loader runs`);
@@ -50,11 +58,12 @@ async function memoryRun(ctx, series) {
     await sleep(3000);
     const after = core.rssBytes();
     const obs = await observatory(core);
+    /** @type {Record<string, number | undefined>} */
     const held = {
       store: sampleValue(obs, 'phoenix_store_series'),
-      full_fidelity: sampleValue(obs, 'phoenix_pipeline_series', 'pipeline="full_fidelity"'),
-      optimized: sampleValue(obs, 'phoenix_pipeline_series', 'pipeline="optimized"'),
-      experimental_topk: sampleValue(obs, 'phoenix_pipeline_series', 'pipeline="experimental_topk"'),
+      full_fidelity: sampleValue(obs, 'phoenix_pipeline_series', { pipeline: 'full_fidelity' }),
+      optimized: sampleValue(obs, 'phoenix_pipeline_series', { pipeline: 'optimized' }),
+      experimental_topk: sampleValue(obs, 'phoenix_pipeline_series', { pipeline: 'experimental_topk' }),
     };
     const scrape = await countSamplesStreaming(core.url('fullFidelity'));
     held.scraped_8888 = scrape.samples;
@@ -83,8 +92,13 @@ async function memoryRun(ctx, series) {
   }
 }
 
+/** @type {(b: number) => number} */
 const mib = (b) => Math.round(b / 2 ** 20);
 
+/**
+ * @param {import('./lib/config').BenchContext} ctx
+ * @returns {Promise<import('./lib/figure').Figure[]>}
+ */
 async function measureMemory(ctx) {
   const { memoryRuns, memorySeries } = ctx.config;
   const { results, errors } = await repeatRuns(ctx, {

@@ -20,14 +20,24 @@ const { figure } = require('./lib/figure');
 const { repeatRuns } = require('./lib/runs');
 const { stats } = require('./lib/stats');
 
+/**
+ * The core's render time of :8888 so far (NaN when it does not show it).
+ * @param {import('./lib/core').Core} core
+ * @returns {Promise<{ sum: number, count: number }>}
+ */
 async function renderSeconds(core) {
   const text = await observatory(core);
+  const labels = { exporter: 'full_fidelity' };
   return {
-    sum: sampleValue(text, 'phoenix_exporter_render_seconds_sum', 'exporter="full_fidelity"'),
-    count: sampleValue(text, 'phoenix_exporter_render_seconds_count', 'exporter="full_fidelity"'),
+    sum: sampleValue(text, 'phoenix_exporter_render_seconds_sum', labels) ?? NaN,
+    count: sampleValue(text, 'phoenix_exporter_render_seconds_count', labels) ?? NaN,
   };
 }
 
+/**
+ * @param {number} series
+ * @param {number} scrapes
+ */
 async function httpRenderRun(series, scrapes) {
   const core = await startCore();
   try {
@@ -36,6 +46,7 @@ async function httpRenderRun(series, scrapes) {
     const samples = countSamples(warm.body);
     if (samples !== series) throw new Error(`:8888 exposes ${samples} series, expected ${series}`);
     const before = await renderSeconds(core);
+    /** @type {number[]} */
     const ms = [];
     let bytes = 0;
     for (let i = 0; i < scrapes; i++) {
@@ -51,19 +62,27 @@ async function httpRenderRun(series, scrapes) {
   }
 }
 
-/** A series' labels as [name, value] pairs (the store keeps pairs or a flat [name, value, …] array). */
+/**
+ * A series' labels as [name, value] pairs (the store keeps them flat: [name, value, …]).
+ * @param {readonly string[]} labels
+ * @returns {[string, string][]}
+ */
 function labelPairs(labels) {
-  if (labels.length === 0 || Array.isArray(labels[0])) return labels;
+  /** @type {[string, string][]} */
   const out = [];
   for (let i = 0; i < labels.length; i += 2) out.push([labels[i], labels[i + 1]]);
   return out;
 }
 
-/** phoenix vs prom-client in this process on the replay loader's N series. */
+/**
+ * phoenix vs prom-client in this process on the replay loader's N series.
+ * @param {number} series
+ * @param {number} runs
+ */
 async function renderComparison(series, runs) {
   const { ManualClock, silentLogger } = require('@phoenix/runtime');
   const { SeriesStore, defaultSeriesStoreConfig, ExpositionWriter, renderStore, decodeProtobufRequest } = require('@phoenix/core');
-  const { encodeReplayRequests, stampRequest } = require('../modules/phoenix-generators/dist/replay/encodeReplayRequests');
+  const { encodeReplayRequests, stampRequest } = require('@phoenix/generators');
   const promClient = require('prom-client');
   const store = new SeriesStore({ ...defaultSeriesStoreConfig, maxSeries: 10_000_000 }, new ManualClock(), silentLogger());
   const start = BigInt(Date.now()) * 1_000_000n;
@@ -73,10 +92,14 @@ async function renderComparison(series, runs) {
   if (store.size !== series) throw new Error(`in-process store holds ${store.size} series, expected ${series}`);
   const registry = new promClient.Registry();
   const fam = [...store.families.values()][0];
-  const names = labelPairs(fam.series.values().next().value.labels).map(([k]) => k);
+  const first = fam.series.values().next();
+  if (first.done) throw new Error(`in-process store: family ${fam.name} has no series`);
+  const names = labelPairs(first.value.labels).map(([k]) => k);
   const gauge = new promClient.Gauge({ name: fam.name, help: fam.help || fam.otelName, labelNames: names, registers: [registry] });
   for (const s of fam.series.values()) gauge.set(Object.fromEntries(labelPairs(s.labels)), s.value);
+  /** @type {number[]} */
   const phoenix = [];
+  /** @type {number[]} */
   const prom = [];
   let phoenixBytes = 0;
   let promBytes = 0;
@@ -103,12 +126,20 @@ async function renderComparison(series, runs) {
   return { series: store.size, phoenix, prom, phoenixBytes, promBytes, gc: typeof globalThis.gc === 'function' };
 }
 
-/** renderComparison in a child process with --expose-gc; resolves with its result. */
+/** @typedef {Awaited<ReturnType<typeof renderComparison>>} Comparison */
+
+/**
+ * renderComparison in a child process with --expose-gc; resolves with its result.
+ * @param {number} series
+ * @param {number} runs
+ * @returns {Promise<Comparison>}
+ */
 function renderComparisonInChild(series, runs) {
   return new Promise((resolve, reject) => {
     const child = track(
       spawn(process.execPath, ['--expose-gc', __filename, '--compare', String(series), String(runs)], { stdio: ['ignore', 'pipe', 'inherit'] }),
     );
+    /** @type {Buffer[]} */
     const out = [];
     child.stdout.on('data', (c) => out.push(c));
     child.once('error', reject);
@@ -123,6 +154,10 @@ function renderComparisonInChild(series, runs) {
   });
 }
 
+/**
+ * @param {import('./lib/config').BenchContext} ctx
+ * @returns {Promise<import('./lib/figure').Figure[]>}
+ */
 async function measureRender(ctx) {
   const { runs, series, renderScrapes } = ctx.config;
   const { results: httpRuns, errors: httpErrors } = await repeatRuns(ctx, {
@@ -149,12 +184,14 @@ async function measureRender(ctx) {
       errors: httpErrors,
     }),
   ];
+  /** @type {Comparison | undefined} */
   let cmp;
+  /** @type {string[]} */
   const cmpErrors = [];
   try {
     cmp = await renderComparisonInChild(series, Math.max(runs, 5));
   } catch (err) {
-    cmpErrors.push(err.message);
+    cmpErrors.push(/** @type {Error} */ (err).message);
   }
   const speedups = cmp ? cmp.prom.map((p, i) => p / cmp.phoenix[i]) : [];
   const details = cmp ? { series: cmp.series, phoenixBytes: cmp.phoenixBytes, promClientBytes: cmp.promBytes } : undefined;

@@ -23,6 +23,7 @@ const { measureFreshness } = require('./freshness');
 const { measureScrapeInterference } = require('./scrapeInterference');
 const { measureMemory } = require('./memory');
 
+/** @type {Record<string, (ctx: import('./lib/config').BenchContext) => Promise<import('./lib/figure').Figure[]>>} */
 const MEASURES = {
   ingest: measureIngest,
   render: measureRender,
@@ -32,6 +33,10 @@ const MEASURES = {
   memory: measureMemory,
 };
 
+/**
+ * @param {string} args
+ * @returns {string | undefined} git's output, undefined when git fails
+ */
 function git(args) {
   try {
     return execSync(`git ${args}`, { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] })
@@ -42,6 +47,7 @@ function git(args) {
   }
 }
 
+/** @param {string} msg */
 function log(msg) {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 }
@@ -50,6 +56,7 @@ async function main() {
   const config = loadConfig();
   const startedAt = new Date();
   const status = git('status --porcelain -- modules contracts');
+  // the fields set at the end are declared here, so that the JSON keeps its order
   const result = {
     startedAt: startedAt.toISOString(),
     machine: {
@@ -59,12 +66,16 @@ async function main() {
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
       loadAverageAtStart: os.loadavg(),
+      loadAverageAtEnd: /** @type {number[] | undefined} */ (undefined),
     },
     git: { commit: git('rev-parse HEAD') ?? 'unknown', uncommittedChangesInModules: status === undefined ? undefined : status.length > 0 },
     pinning: pinning() ?? 'none',
     config,
-    figures: [],
+    figures: /** @type {import('./lib/figure').Figure[]} */ ([]),
+    finishedAt: /** @type {string | undefined} */ (undefined),
+    durationSeconds: /** @type {number | undefined} */ (undefined),
   };
+  /** @type {import('./lib/config').BenchContext} */
   const ctx = { config, log, maxHttpRate: undefined };
   log(
     `groups ${config.groups.join(', ')}; ${config.runs} runs per figure (memory ${config.memoryRuns})${config.quick ? ', QUICK' : ''}; pinning ${JSON.stringify(result.pinning)}`,
@@ -74,7 +85,8 @@ async function main() {
     log(`${group} ...`);
     try {
       result.figures.push(...(await MEASURES[group](ctx)));
-    } catch (err) {
+    } catch (e) {
+      const err = /** @type {Error} */ (e);
       log(`${group} FAILED: ${err.stack || err.message}`);
       result.figures.push(figure({ id: `${group}.error`, name: `${group} (the whole group failed)`, unit: '', values: [], errors: [err.message] }));
     }

@@ -6,7 +6,8 @@
  * previous one started, or as soon as it finished if it took longer). The halves alternate their
  * order from run to run. The figure is the ratio of the two achieved rates (with / without).
  */
-const { startCore, sleep } = require('./lib/core');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { startCore } = require('./lib/core');
 const { startReplay, assertClean, summary, MAX_RATE } = require('./lib/replay');
 const { warmUp } = require('./ingest');
 const { timedGet } = require('./lib/scrape');
@@ -16,11 +17,17 @@ const { distribution } = require('./lib/stats');
 
 const SCRAPE_INTERVAL_MS = 1000;
 
+/**
+ * One max-rate load, with or without a scrape of :8888 every second.
+ * @param {import('./lib/core').Core} core
+ * @param {{ series: number, seconds: number, scrape: boolean }} opts
+ */
 async function half(core, { series, seconds, scrape }) {
   const load = startReplay({ series, rate: MAX_RATE, duration: seconds, protocol: 'http', endpoint: core.httpEndpoint });
   let done = false;
   const finished = load.promise.finally(() => (done = true));
   finished.catch(() => {});
+  /** @type {number[]} */
   const scrapes = [];
   try {
     while (scrape && !done) {
@@ -38,13 +45,18 @@ async function half(core, { series, seconds, scrape }) {
   return { report, scrapes };
 }
 
+/**
+ * @param {number} r the run (its parity orders the halves)
+ * @param {{ series: number, seconds: number }} opts
+ */
 async function scrapeRun(r, { series, seconds }) {
   const core = await startCore();
   try {
     await warmUp(core, { series, protocol: 'http' });
     const order = r % 2 === 0 ? [false, true] : [true, false];
-    const out = {};
-    for (const scrape of order) out[scrape ? 'with' : 'without'] = await half(core, { series, seconds, scrape });
+    const halves = [];
+    for (const scrape of order) halves.push(await half(core, { series, seconds, scrape }));
+    const out = { with: halves[order.indexOf(true)], without: halves[order.indexOf(false)] };
     if (core.exited) throw new Error(`phoenix-core exited during the run (${JSON.stringify(core.exited)})`);
     return {
       without: out.without.report.achieved_rate,
@@ -59,6 +71,10 @@ async function scrapeRun(r, { series, seconds }) {
   }
 }
 
+/**
+ * @param {import('./lib/config').BenchContext} ctx
+ * @returns {Promise<import('./lib/figure').Figure[]>}
+ */
 async function measureScrapeInterference(ctx) {
   const { runs, series, scrapeSeconds } = ctx.config;
   const { results, errors } = await repeatRuns(ctx, {

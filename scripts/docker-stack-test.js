@@ -24,9 +24,15 @@
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { freePorts } = require('@phoenix/runtime');
 const YAML = require('yaml');
+const { readEnvFile } = require('./lib/envFile');
+
+/** @typedef {import('@phoenix/contracts').BenchmarkRun} BenchmarkRun */
+/** @typedef {import('@phoenix/contracts').ControlHistory} ControlHistory */
+/** @typedef {import('@phoenix/contracts').OptimizationMode} OptimizationMode */
 
 const root = path.resolve(__dirname, '..');
 const logDir = path.resolve(root, process.env.PHOENIX_DOCKER_TEST_LOG_DIR || '.ci/out');
@@ -39,46 +45,16 @@ const scenario = process.env.PHOENIX_BENCHMARK_SCENARIO || 'baseline_steady_stat
 const timeScale = Number(process.env.PHOENIX_BENCHMARK_TIME_SCALE || 0.25);
 const t0 = Date.now();
 
+/** @type {(msg: string) => void} */
 const say = (msg) => {
   const line = `[docker-test +${((Date.now() - t0) / 1000).toFixed(0)}s] ${msg}`;
   console.log(line);
   fs.appendFileSync(logFile, line + '\n');
 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 /** ci.env as a map (the token the services expect). */
-function envFile(name) {
-  const out = {};
-  for (const line of fs.readFileSync(path.join(root, 'environments', `${name}.env`), 'utf8').split('\n')) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
-}
-const ci = envFile('ci');
+const ci = readEnvFile(path.join(root, 'environments', 'ci.env'));
 const token = ci.PHOENIX_API_TOKEN;
 const budget = Number(ci.PHOENIX_TARGET_SERIES);
-
-/**
- * `n` distinct free loopback ports. Every listener stays open until all are chosen, so the kernel cannot hand
- * out the same port twice (closing each one before asking for the next once gave two services one port).
- */
-async function freePorts(n) {
-  const servers = [];
-  try {
-    for (let i = 0; i < n; i++) {
-      const s = net.createServer();
-      servers.push(s);
-      await new Promise((resolve, reject) => {
-        s.once('error', reject);
-        s.listen(0, '127.0.0.1', resolve);
-      });
-    }
-    return servers.map((s) => s.address().port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
-  }
-}
 
 const PORT_VARS = [
   'PHOENIX_OTLP_GRPC_PORT', 'PHOENIX_OTLP_HTTP_PORT', 'PHOENIX_FULL_FIDELITY_PORT', 'PHOENIX_OPTIMIZED_PORT',
@@ -86,10 +62,15 @@ const PORT_VARS = [
   'PHOENIX_OBSERVER_PORT', 'PHOENIX_CONTROL_API_PORT', 'PHOENIX_GENERATORS_PORT', 'PHOENIX_VALIDATION_PORT',
   'PROMETHEUS_PORT', 'GRAFANA_PORT',
 ];
+/** @type {Record<string, number>} */
 const ports = {};
+/** @type {NodeJS.ProcessEnv | undefined} */
 let composeEnv;
 
-/** Picks fresh distinct ports for every published port and builds the compose environment from them. */
+/**
+ * Picks fresh distinct ports for every published port (the runtime's freePorts: `n` distinct free loopback
+ * ports) and builds the compose environment from them.
+ */
 async function choosePorts() {
   const free = await freePorts(PORT_VARS.length);
   PORT_VARS.forEach((v, i) => { ports[v] = free[i]; });
@@ -103,7 +84,13 @@ async function choosePorts() {
   };
 }
 
-/** Runs a command; output goes to the log file. Throws on a non-zero exit unless `allowFail`. */
+/**
+ * Runs a command; output goes to the log file. Throws on a non-zero exit unless `allowFail`.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ timeoutMs?: number, allowFail?: boolean, quiet?: boolean }} [opts]
+ * @returns {{ status: number | null, out: string }}
+ */
 function run(cmd, args, { timeoutMs = 120_000, allowFail = false, quiet = true } = {}) {
   fs.appendFileSync(logFile, `$ ${cmd} ${args.join(' ')}\n`);
   const r = spawnSync(cmd, args, { cwd: root, env: composeEnv, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
@@ -116,32 +103,57 @@ function run(cmd, args, { timeoutMs = 120_000, allowFail = false, quiet = true }
   }
   return { status: r.status, out: r.stdout || '' };
 }
+/** @type {(args: string[], opts?: Parameters<typeof run>[2]) => ReturnType<typeof run>} */
 const compose = (args, opts) => run(composeCmd[0], [...composeCmd.slice(1), '-p', project, ...args], opts);
+/** @type {(service: string) => string} */
 const containerId = (service) => compose(['ps', '-q', service]).out.trim();
+/** @type {(id: string, format: string) => string} */
 const inspect = (id, format) => run('docker', ['inspect', '-f', format, id]).out.trim();
 
+/**
+ * Calls `probe` every `intervalMs` until it returns (or resolves with) something other than undefined or false,
+ * and resolves with that; a probe that throws is called again. Throws after `timeoutMs`.
+ * @template T
+ * @param {string} what
+ * @param {number} timeoutMs
+ * @param {() => T | undefined | false | Promise<T | undefined | false>} probe
+ * @param {number} [intervalMs]
+ * @returns {Promise<T>}
+ */
 async function until(what, timeoutMs, probe, intervalMs = 1000) {
   const deadline = Date.now() + timeoutMs;
+  /** @type {Error | undefined} */
   let last;
   for (;;) {
     try {
       const v = await probe();
       if (v !== undefined && v !== false) return v;
     } catch (err) {
-      last = err;
+      last = /** @type {Error} */ (err);
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last.message}` : ''}`);
     await sleep(intervalMs);
   }
 }
 
+/** @type {(portVar: string, p: string) => string} */
 const url = (portVar, p) => `http://127.0.0.1:${ports[portVar]}${p}`;
+/**
+ * @param {string} u
+ * @returns {Promise<unknown>} the JSON body of a GET (throws on a non-2xx)
+ */
 async function getJson(u) {
   const res = await fetch(u, { signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${u}: HTTP ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
 }
+/**
+ * @param {string} method
+ * @param {string} u
+ * @param {unknown} [body] sent as JSON
+ * @returns {Promise<unknown>} the JSON answer, undefined when empty (throws on a non-2xx)
+ */
 async function send(method, u, body) {
   const res = await fetch(u, {
     method,
@@ -153,23 +165,34 @@ async function send(method, u, body) {
   if (!res.ok) throw new Error(`${method} ${u}: HTTP ${res.status} ${text.slice(0, 500)}`);
   return text ? JSON.parse(text) : undefined;
 }
-/** Samples exposed by a /metrics endpoint (what a backend would store). */
+/**
+ * Samples exposed by a /metrics endpoint (what a backend would store).
+ * @param {string} portVar
+ * @returns {Promise<number>}
+ */
 async function seriesAt(portVar) {
   const res = await fetch(url(portVar, '/metrics'), { signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   return text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
 }
+/**
+ * @param {string} portVar
+ * @param {RegExp} re its first group is the value
+ * @returns {Promise<number | undefined>}
+ */
 async function metricValue(portVar, re) {
   const text = await (await fetch(url(portVar, '/metrics'), { signal: AbortSignal.timeout(10_000) })).text();
   const m = re.exec(text);
   return m ? Number(m[1]) : undefined;
 }
+/** @returns {OptimizationMode} the control file in the phoenix-control container */
 function controlFile() {
   const text = compose(['exec', '-T', 'phoenix-control', 'cat', '/var/lib/phoenix/control/optimization_mode.yaml']).out;
   return YAML.parse(text);
 }
 
 const SERVICES = ['phoenix-core', 'phoenix-control', 'phoenix-generators', 'phoenix-validation', 'prometheus'];
+/** @param {number} timeoutMs */
 async function allHealthy(timeoutMs) {
   return until('every service healthy', timeoutMs, () => {
     const states = SERVICES.map((s) => {
@@ -184,6 +207,7 @@ async function allHealthy(timeoutMs) {
 
 // --- the steps ---------------------------------------------------------------------------------------------
 
+/** @type {{ benchmark?: { id: string, state: BenchmarkRun['state'], passed: boolean | undefined }, spikeGeneration?: number }} */
 const state = {};
 const steps = [
   {
@@ -196,7 +220,7 @@ const steps = [
           compose(['up', '-d', '--build'], { timeoutMs: 20 * 60_000 });
           return;
         } catch (err) {
-          if (attempt >= 3 || !/port is already allocated|address already in use/i.test(err.message)) throw err;
+          if (attempt >= 3 || !/port is already allocated|address already in use/i.test(/** @type {Error} */ (err).message)) throw err;
           say(`attempt ${attempt}: a published port was taken before Docker bound it; starting again on fresh ports`);
           compose(['down', '-v', '--remove-orphans'], { allowFail: true, timeoutMs: 180_000 });
           await choosePorts();
@@ -215,12 +239,12 @@ const steps = [
     async run() {
       // contracts/openapi/validation.openapi.yaml: 202 with the run; its `state` goes pending -> running ->
       // analyzing -> completed (or failed / cancelled); `summary.passed` once completed
-      const started = await send('POST', url('PHOENIX_VALIDATION_PORT', '/api/v1/benchmarks'), { scenario, time_scale: timeScale });
+      const started = /** @type {BenchmarkRun} */ (await send('POST', url('PHOENIX_VALIDATION_PORT', '/api/v1/benchmarks'), { scenario, time_scale: timeScale }));
       const id = started.id;
       if (id === undefined) throw new Error(`no id in the answer: ${JSON.stringify(started).slice(0, 500)}`);
       say(`benchmark ${id} ${started.state}`);
       const done = await until(`benchmark ${id} to finish`, 300_000, async () => {
-        const b = await getJson(url('PHOENIX_VALIDATION_PORT', `/api/v1/benchmarks/${encodeURIComponent(id)}`));
+        const b = /** @type {BenchmarkRun} */ (await getJson(url('PHOENIX_VALIDATION_PORT', `/api/v1/benchmarks/${encodeURIComponent(id)}`)));
         return ['completed', 'failed', 'cancelled'].includes(b.state) ? b : undefined;
       }, 2000);
       const passed = done.summary ? done.summary.passed : undefined;
@@ -281,33 +305,38 @@ const steps = [
         return full > budget && n < budget ? n : undefined;
       }, 2000);
       const later = await metricValue('PHOENIX_CONTROL_API_PORT', /^phoenix_actuator_decisions_total\{action="keep"\} (\S+)$/m);
-      if (!(later > decisions)) throw new Error(`no new decisions of the actuator (${decisions} -> ${later})`);
+      if (!(later !== undefined && decisions !== undefined && later > decisions)) throw new Error(`no new decisions of the actuator (${decisions} -> ${later})`);
       say(`loop continues: keep decisions ${decisions} -> ${later}`);
     },
   },
   {
     name: 'SQLite data (control history, benchmark result) survives docker-compose restart',
     async run() {
-      const history = await getJson(url('PHOENIX_CONTROL_API_PORT', '/api/v1/history?limit=1000'));
+      const history = /** @type {ControlHistory} */ (await getJson(url('PHOENIX_CONTROL_API_PORT', '/api/v1/history?limit=1000')));
       if (history.entries.length === 0) throw new Error('the control history is empty before the restart');
       compose(['restart'], { timeoutMs: 120_000 });
       await allHealthy(180_000);
-      const again = await until('the control API after the restart', 60_000, () => getJson(url('PHOENIX_CONTROL_API_PORT', '/api/v1/history?limit=1000')));
+      const again = /** @type {ControlHistory} */ (
+        await until('the control API after the restart', 60_000, () => getJson(url('PHOENIX_CONTROL_API_PORT', '/api/v1/history?limit=1000')))
+      );
       const ids = new Set(again.entries.map((e) => e.id));
       const lost = history.entries.filter((e) => !ids.has(e.id));
       if (lost.length > 0) throw new Error(`history entries lost across the restart: ${lost.map((e) => e.id).join(', ')}`);
       say(`control history: ${history.entries.length} entries before, ${again.entries.length} after`);
-      if (state.benchmark) {
-        const b = await until('the benchmark result after the restart', 60_000, () =>
-          getJson(url('PHOENIX_VALIDATION_PORT', `/api/v1/benchmarks/${encodeURIComponent(state.benchmark.id)}`)),
+      const benchmark = state.benchmark;
+      if (benchmark) {
+        const b = /** @type {BenchmarkRun} */ (
+          await until('the benchmark result after the restart', 60_000, () =>
+            getJson(url('PHOENIX_VALIDATION_PORT', `/api/v1/benchmarks/${encodeURIComponent(benchmark.id)}`)),
+          )
         );
         const passed = b.summary ? b.summary.passed : undefined;
-        if (b.state !== state.benchmark.state || passed !== state.benchmark.passed) {
-          throw new Error(`benchmark ${state.benchmark.id} changed across the restart: ${b.state}/${passed}`);
+        if (b.state !== benchmark.state || passed !== benchmark.passed) {
+          throw new Error(`benchmark ${benchmark.id} changed across the restart: ${b.state}/${passed}`);
         }
-        const result = await getJson(url('PHOENIX_VALIDATION_PORT', `/api/v1/benchmarks/${encodeURIComponent(state.benchmark.id)}/result`));
+        const result = await getJson(url('PHOENIX_VALIDATION_PORT', `/api/v1/benchmarks/${encodeURIComponent(benchmark.id)}/result`));
         if (!result || typeof result !== 'object') throw new Error('the stored result is gone');
-        say(`benchmark ${state.benchmark.id} still ${b.state}, passed ${passed}, result readable`);
+        say(`benchmark ${benchmark.id} still ${b.state}, passed ${passed}, result readable`);
       } else {
         throw new Error('no benchmark result to check (the benchmark step failed)');
       }
@@ -334,7 +363,7 @@ async function main() {
       console.log(`RESULT PASS ${step.name} (${((Date.now() - start) / 1000).toFixed(0)} s)`);
       passed++;
     } catch (err) {
-      console.log(`RESULT FAIL ${step.name} (${((Date.now() - start) / 1000).toFixed(0)} s): ${err.message}`);
+      console.log(`RESULT FAIL ${step.name} (${((Date.now() - start) / 1000).toFixed(0)} s): ${/** @type {Error} */ (err).message}`);
       failed++;
       const index = steps.indexOf(step);
       if (index < 2) broken = true; // without a healthy stack nothing else means anything
@@ -355,7 +384,7 @@ async function main() {
     console.log(`RESULT PASS ${downName}`);
     passed++;
   } catch (err) {
-    console.log(`RESULT FAIL ${downName}: ${err.message}`);
+    console.log(`RESULT FAIL ${downName}: ${/** @type {Error} */ (err).message}`);
     failed++;
   }
   say(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -11,6 +11,7 @@ if (urls.length === 0) {
 }
 const timeoutMs = Number(process.env.PHOENIX_HEALTHCHECK_TIMEOUT_MS || 3000);
 
+/** @param {string} url */
 async function check(url) {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   await res.arrayBuffer();

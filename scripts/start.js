@@ -22,9 +22,13 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { readEnvFile } = require('./lib/envFile');
+const { packageBin } = require('./lib/packageBin');
 
 const root = path.resolve(__dirname, '..');
+/** @type {(msg: string) => void} */
 const log = (msg) => console.log(`[phoenix] ${msg}`);
+/** @type {(msg: string) => never} */
 const fail = (msg) => {
   console.error(`[phoenix] ${msg}`);
   process.exit(2);
@@ -35,25 +39,11 @@ function loadRuntime() {
   try {
     return require('@phoenix/runtime');
   } catch (err) {
-    return fail(`@phoenix/runtime is not built (${err.message.split('\n')[0]}): run npm run build first`);
+    return fail(`@phoenix/runtime is not built (${/** @type {Error} */ (err).message.split('\n')[0]}): run npm run build first`);
   }
 }
 
 // --- settings: environments/<name>.env under the shell's environment --------------------------------------
-
-/** Parses an env file: KEY=value lines, whole-line # comments; the same subset docker compose reads. */
-function parseEnvFile(file) {
-  const vars = {};
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-  lines.forEach((line, i) => {
-    const t = line.trim();
-    if (t === '' || t.startsWith('#')) return;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(t);
-    if (!m) fail(`${path.relative(root, file)}:${i + 1}: expected KEY=value, got ${JSON.stringify(line)}`);
-    vars[m[1]] = m[2];
-  });
-  return vars;
-}
 
 const envName = process.env.PHOENIX_ENV || 'development';
 if (!/^[A-Za-z0-9_-]+$/.test(envName)) fail(`PHOENIX_ENV: not an environment name: ${JSON.stringify(envName)}`);
@@ -64,8 +54,17 @@ if (!fs.existsSync(envFile)) {
     : [];
   fail(`PHOENIX_ENV=${envName}: ${path.relative(root, envFile)} does not exist (known: ${known.join(', ') || 'none'})`);
 }
-const fileVars = parseEnvFile(envFile);
-/** The merged environment; an empty value means unset (removed before a child sees it). */
+const fileVars = (() => {
+  try {
+    return readEnvFile(envFile);
+  } catch (err) {
+    return fail(/** @type {Error} */ (err).message);
+  }
+})();
+/**
+ * The merged environment; an empty value means unset (removed before a child sees it).
+ * @type {NodeJS.ProcessEnv}
+ */
 const env = { ...fileVars, ...process.env, PHOENIX_ENV: envName };
 
 if (envName === 'production' && /CHANGE_ME/.test(env.PHOENIX_API_TOKEN || '')) {
@@ -80,6 +79,7 @@ env.PHOENIX_CONTROL_FILE = env.PHOENIX_CONTROL_FILE ? path.resolve(root, env.PHO
 const bind = env.PHOENIX_BIND_ADDRESS || '127.0.0.1';
 /** Where a client on this machine reaches a listener bound to `bind`. */
 const local = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
+/** @type {(name: string, def: number) => string} */
 const port = (name, def) => (env[name] ? String(env[name]) : String(def));
 const p = {
   grpc: port('PHOENIX_OTLP_GRPC_PORT', 4317),
@@ -95,6 +95,7 @@ const p = {
   generators: port('PHOENIX_GENERATORS_PORT', 8082),
   validation: port('PHOENIX_VALIDATION_PORT', 8083),
 };
+/** @type {(portNumber: string, pathname?: string) => string} */
 const url = (portNumber, pathname = '') => `http://${local}:${portNumber}${pathname}`;
 
 // Where the services find each other (unless set): they follow the ports above.
@@ -102,11 +103,26 @@ const coreUrl = env.PHOENIX_CORE_URL || url(p.observatory);
 const controlUrl = env.PHOENIX_CONTROL_URL || url(p.control);
 const generatorsUrl = env.PHOENIX_GENERATORS_URL || url(p.generators);
 
-/** The services, in start order (each waits for the previous one to be healthy). */
+/**
+ * A service: its program (the `bin` of its package), its environment on top of the merged one, its
+ * health URLs and the endpoints printed once it is healthy.
+ * @typedef {object} Service
+ * @property {string} name
+ * @property {string} program
+ * @property {() => readonly string[]} [nodeArgs]
+ * @property {Record<string, string | undefined>} [env]
+ * @property {string[]} health
+ * @property {string[]} endpoints
+ */
+
+/**
+ * The services, in start order (each waits for the previous one to be healthy).
+ * @type {Service[]}
+ */
 const allServices = [
   {
     name: 'phoenix-core',
-    script: 'modules/phoenix-core/dist/main.js',
+    program: packageBin('@phoenix/core', 'phoenix-core'),
     nodeArgs: () => require('@phoenix/core').CORE_NODE_FLAGS,
     health: [url(p.health, '/health')],
     endpoints: [
@@ -122,7 +138,7 @@ const allServices = [
   },
   {
     name: 'phoenix-control',
-    script: 'modules/phoenix-control/dist/main.js',
+    program: packageBin('@phoenix/control', 'phoenix-control'),
     env: { PHOENIX_CORE_URL: coreUrl },
     health: [url(p.control, '/health'), url(p.observer, '/health')],
     endpoints: [
@@ -132,7 +148,7 @@ const allServices = [
   },
   {
     name: 'phoenix-generators',
-    script: 'modules/phoenix-generators/dist/main.js',
+    program: packageBin('@phoenix/generators', 'phoenix-generators'),
     // the `steady` profile unless the environment says otherwise (empty: idle until the API is used)
     env: {
       PHOENIX_GENERATORS_SCENARIO: env.PHOENIX_GENERATORS_SCENARIO ?? 'steady',
@@ -143,7 +159,7 @@ const allServices = [
   },
   {
     name: 'phoenix-validation',
-    script: 'modules/phoenix-validation/dist/main.js',
+    program: packageBin('@phoenix/validation', 'phoenix-validation'),
     env: {
       PHOENIX_CORE_URL: coreUrl,
       PHOENIX_CONTROL_URL: controlUrl,
@@ -162,8 +178,8 @@ if (only) {
 }
 const services = allServices.filter((s) => {
   if (only && !only.has(s.name)) return false;
-  if (fs.existsSync(path.join(root, s.script))) return true;
-  log(`${s.name}: not built (${s.script} missing), skipped`);
+  if (fs.existsSync(s.program)) return true;
+  log(`${s.name}: not built (${path.relative(root, s.program)} missing), skipped`);
   return false;
 });
 if (services.length === 0) fail('nothing to run: build first (npm run build)');
@@ -173,21 +189,29 @@ if (services.length === 0) fail('nothing to run: build first (npm run build)');
 const { ChildSupervisor } = loadRuntime();
 const stopTimeoutMs = Math.max(1, Number(env.PHOENIX_STOP_TIMEOUT_SECONDS || 10)) * 1000;
 const healthTimeoutMs = Math.max(1, Number(env.PHOENIX_START_TIMEOUT_SECONDS || 60)) * 1000;
-/** The supervisors of the services started so far, in start order. */
+/**
+ * The supervisors of the services started so far, in start order.
+ * @type {import('@phoenix/runtime').ChildSupervisor[]}
+ */
 const started = [];
 let stopping = false;
 
+/**
+ * @param {Service} svc
+ * @returns {NodeJS.ProcessEnv} the merged environment and the service's own, without empty values
+ */
 function childEnv(svc) {
   const e = { ...env, ...(svc.env || {}) };
   for (const k of Object.keys(e)) if (e[k] === '' || e[k] === undefined) delete e[k];
   return e;
 }
 
+/** @param {Service} svc */
 function supervise(svc) {
   const sup = new ChildSupervisor({
     name: svc.name,
     command: process.execPath,
-    args: [...(svc.nodeArgs ? svc.nodeArgs() : []), path.join(root, svc.script)],
+    args: [...(svc.nodeArgs ? svc.nodeArgs() : []), svc.program],
     cwd: root,
     env: childEnv(svc),
     inheritEnv: false,
@@ -211,10 +235,12 @@ function supervise(svc) {
   return sup;
 }
 
+/** @returns {string[]} the names of the services whose process runs */
 function running() {
   return started.filter((s) => s.pid !== undefined).map((s) => s.name);
 }
 
+/** @param {string} signal what asked for the stop (a signal's name, `error`) */
 function stop(signal) {
   if (stopping) {
     // a second Ctrl-C: do not wait any longer
@@ -225,11 +251,17 @@ function stop(signal) {
   stopping = true;
   log(`${signal}: stopping ${running().reverse().join(', ') || 'nothing'}`);
   // dependants first; they all get the signal at once and each shuts down on its own
-  Promise.all([...started].reverse().map((s) => s.stop(signal))).then(() => {
-    const killed = started.some((s) => s.lastExit && s.lastExit.killed);
-    log(killed ? 'stopped (some services had to be killed)' : 'stopped');
-    process.exit(killed ? 1 : 0);
-  });
+  Promise.all([...started].reverse().map((s) => s.stop(signal))).then(
+    () => {
+      const killed = started.some((s) => s.lastExit && s.lastExit.killed);
+      log(killed ? 'stopped (some services had to be killed)' : 'stopped');
+      process.exit(killed ? 1 : 0);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }
 
 process.on('SIGINT', () => stop('SIGINT'));
@@ -246,7 +278,7 @@ async function main() {
       up.push(svc.name);
       log(`${svc.name} healthy`);
       for (const e of svc.endpoints) log(`  ${svc.name.padEnd(20)} ${e}`);
-    } catch (err) {
+    } catch {
       if (stopping) return;
       log(`${svc.name} did not become healthy within ${healthTimeoutMs} ms (${svc.health.join(', ')}); continuing, it is supervised`);
     }

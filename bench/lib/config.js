@@ -12,6 +12,11 @@
  */
 const GROUPS = ['ingest', 'render', 'control', 'freshness', 'scrape', 'memory'];
 
+/**
+ * @param {string} name environment variable
+ * @param {number} dflt its value when unset or empty
+ * @returns {number}
+ */
 function num(name, dflt) {
   const v = process.env[name];
   if (v === undefined || v === '') return dflt;
@@ -19,6 +24,14 @@ function num(name, dflt) {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: expected a positive number, got ${JSON.stringify(v)}`);
   return n;
 }
+
+/** @typedef {ReturnType<typeof loadConfig>} BenchConfig */
+
+/**
+ * What every measurement gets: the configuration, the progress log, and the maximum OTLP/HTTP rate once the
+ * ingest figure (or the freshness calibration) measured it.
+ * @typedef {{ config: BenchConfig, log: (msg: string) => void, maxHttpRate: number | undefined }} BenchContext
+ */
 
 function loadConfig() {
   const quick = process.env.BENCH_QUICK === '1';

@@ -5,10 +5,20 @@
  */
 const { stats } = require('./stats');
 
-const TARGET_TEXT = { '>=': '≥', '<=': '≤' };
+/** @typedef {{ op: '>=' | '<=', value: number }} Target */
+/** @typedef {ReturnType<typeof figure>} Figure */
 
+const TARGET_TEXT = { '>=': '≥', '<=': '≤' };
+/** @type {Record<string, string>} */
+const UNIT_TEXT = { 'points/s': ' points/s', ms: ' ms', 'bytes/series': ' B/series', x: '×' };
+
+/**
+ * @param {Target} target
+ * @param {string} unit
+ * @returns {string}
+ */
 function targetText(target, unit) {
-  const u = { 'points/s': ' points/s', ms: ' ms', 'bytes/series': ' B/series', x: '×' }[unit] ?? '';
+  const u = UNIT_TEXT[unit] ?? '';
   return `${TARGET_TEXT[target.op]} ${target.value.toLocaleString('en-US')}${u}`;
 }
 
@@ -18,12 +28,13 @@ function targetText(target, unit) {
  * @param {string} f.name        what is measured (table row)
  * @param {string} f.unit        unit of the values
  * @param {number[]} f.values    one value per run
- * @param {{op: '>='|'<=', value: number}} [f.target]
+ * @param {Target} [f.target]
  * @param {string[]} [f.errors]  failed runs (the figure fails)
  * @param {object} [f.details]   anything else worth keeping (per-run reports, percentiles)
  */
 function figure({ id, name, unit, values, target, errors = [], details }) {
   const s = stats(values);
+  /** @type {boolean | null} */
   let met = null;
   if (target) {
     const ok = target.op === '>=' ? s.median >= target.value : s.median <= target.value;
@@ -45,7 +56,12 @@ function figure({ id, name, unit, values, target, errors = [], details }) {
   };
 }
 
-/** A number for the table, in the figure's unit. */
+/**
+ * A number for the table, in the figure's unit.
+ * @param {number | null | undefined} v
+ * @param {string} unit
+ * @returns {string}
+ */
 function fmt(v, unit) {
   if (v === undefined || v === null || Number.isNaN(v)) return '—';
   if (unit === 'points/s') return `${Math.round(v).toLocaleString('en-US')} points/s`;
@@ -56,7 +72,11 @@ function fmt(v, unit) {
   return String(Math.round(v * 100) / 100);
 }
 
-/** The markdown table of figures (figure | median | min | max | target | met). */
+/**
+ * The markdown table of figures (figure | median | min | max | target | met).
+ * @param {Figure[]} figures
+ * @returns {string}
+ */
 function markdownTable(figures) {
   const rows = ['| figure | median | min | max | target | met |', '|---|---|---|---|---|---|'];
   for (const f of figures) {

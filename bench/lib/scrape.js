@@ -5,13 +5,38 @@ const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
 /**
+ * @typedef {object} TimedResponse
+ * @property {number} ms request start → last byte
+ * @property {number} bytes
+ * @property {bigint} started process.hrtime.bigint() at the request start
+ * @property {bigint} ended ... when the last byte arrived
+ * @property {Buffer | undefined} body only with keepBody
+ */
+
+/**
+ * @overload
+ * @param {string} url
+ * @param {{ keepBody: true, timeoutMs?: number }} opts
+ * @returns {Promise<TimedResponse & { body: Buffer }>}
+ */
+/**
+ * @overload
+ * @param {string} url
+ * @param {{ keepBody?: false, timeoutMs?: number }} [opts]
+ * @returns {Promise<TimedResponse>}
+ */
+/**
  * GET `url`; resolves once the whole body has arrived with { ms (request start → last byte),
  * bytes, started, ended (hrtime bigint), body (Buffer, only with keepBody) }. Rejects on a non-200.
+ * @param {string} url
+ * @param {{ keepBody?: boolean, timeoutMs?: number }} [opts]
+ * @returns {Promise<TimedResponse>}
  */
 function timedGet(url, { keepBody = false, timeoutMs = 30_000 } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
+      /** @type {Buffer[]} */
       const chunks = [];
       let bytes = 0;
       res.on('data', (c) => {
@@ -30,7 +55,11 @@ function timedGet(url, { keepBody = false, timeoutMs = 30_000 } = {}) {
   });
 }
 
-/** Sample lines (non-empty, not comments) of an exposition held in a Buffer. */
+/**
+ * Sample lines (non-empty, not comments) of an exposition held in a Buffer.
+ * @param {Buffer} buf
+ * @returns {number}
+ */
 function countSamples(buf) {
   let n = 0;
   let start = 0;
@@ -46,6 +75,9 @@ function countSamples(buf) {
 /**
  * Streams GET `url` and counts its sample lines without holding the body (large expositions,
  * e.g. 1M series). Resolves with { samples, bytes, ms }.
+ * @param {string} url
+ * @param {{ timeoutMs?: number }} [opts]
+ * @returns {Promise<{ samples: number, bytes: number, ms: number }>}
  */
 function countSamplesStreaming(url, { timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,10 @@
  * the control loop and the pipelines did while a run was in flight (the run's own load through the generators).
  * The full result of a run, with its SLO checks, is in its HTML report: GET :8083/api/v1/benchmarks/{id}/report.
  */
+/**
+ * @param {import('./generate-dashboards').Builders} builders
+ * @returns {import('./generate-dashboards').Dashboard}
+ */
 module.exports = ({ dashboard, timeseries, stat, row, q, JOB }) => {
   const inFlight = `max(phoenix_validation_run_in_flight{${JOB.validation}})`;
   const runWindow = {

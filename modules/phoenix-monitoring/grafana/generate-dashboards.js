@@ -25,10 +25,48 @@ const JOB = {
 };
 const SERVICES = 'job=~"phoenix-core|phoenix-control|phoenix-generators|phoenix-validation"';
 
-/** One query of a panel. */
+/**
+ * One query of a panel.
+ * @typedef {{ expr: string, legendFormat: string, interval?: string }} Query
+ */
+
+/**
+ * What the panel builders take besides title and queries (each has its default).
+ * @typedef {object} PanelOptions
+ * @property {string} [description]
+ * @property {number} [w] width in grid columns (of 24)
+ * @property {number} [h] height in grid rows
+ * @property {string} [unit]
+ * @property {number} [min]
+ * @property {number} [max]
+ * @property {number} [fill] fill opacity (timeseries)
+ * @property {boolean} [step] step lines (timeseries)
+ * @property {object[]} [overrides]
+ * @property {number} [decimals]
+ * @property {{ color: string, value: number | null }[]} [thresholds]
+ * @property {object[]} [mappings]
+ * @property {string} [textMode]
+ * @property {string} [colorMode]
+ * @property {string} [graphMode]
+ */
+
+/**
+ * A panel before the layout (which fills in gridPos): a row, or a panel with queries.
+ * @typedef {{ type: 'row', title: string, w: number, h: number }} RowPanel
+ * @typedef {{ type: 'timeseries' | 'stat' | 'state-timeline', title: string, description: string | undefined, w: number, h: number, queries: Query[], fieldConfig: object, options: object }} DataPanel
+ * @typedef {RowPanel | DataPanel} Panel
+ */
+
+/** @type {(expr: string, legendFormat?: string, extra?: { interval?: string }) => Query} */
 const q = (expr, legendFormat = '', extra = {}) => ({ expr, legendFormat, ...extra });
 
-/** Panel builders; gridPos is filled in by the layout. */
+/**
+ * Panel builders; gridPos is filled in by the layout.
+ * @param {string} title
+ * @param {Query[]} queries
+ * @param {PanelOptions} [opts]
+ * @returns {DataPanel}
+ */
 function timeseries(title, queries, opts = {}) {
   return {
     type: 'timeseries',
@@ -50,6 +88,12 @@ function timeseries(title, queries, opts = {}) {
   };
 }
 
+/**
+ * @param {string} title
+ * @param {Query[]} queries
+ * @param {PanelOptions} [opts]
+ * @returns {DataPanel}
+ */
 function stat(title, queries, opts = {}) {
   return {
     type: 'stat',
@@ -78,6 +122,12 @@ function stat(title, queries, opts = {}) {
   };
 }
 
+/**
+ * @param {string} title
+ * @param {Query[]} queries
+ * @param {PanelOptions} [opts]
+ * @returns {DataPanel}
+ */
 function stateTimeline(title, queries, opts = {}) {
   return {
     type: 'state-timeline',
@@ -91,11 +141,19 @@ function stateTimeline(title, queries, opts = {}) {
   };
 }
 
+/**
+ * @param {string} title
+ * @returns {RowPanel}
+ */
 function row(title) {
   return { type: 'row', title, w: 24, h: 1 };
 }
 
-/** Lays panels out left to right, wrapping at 24 columns; rows start a new line. */
+/**
+ * Lays panels out left to right, wrapping at 24 columns; rows start a new line.
+ * @param {Panel[]} panels
+ * @returns {object[]} Grafana's panels
+ */
 function layout(panels) {
   let x = 0;
   let y = 0;
@@ -116,7 +174,7 @@ function layout(panels) {
       lineHeight = 0;
       return { id: id++, type: 'row', title: p.title, collapsed: false, gridPos, panels: [] };
     }
-    const out = {
+    return {
       id: id++,
       type: p.type,
       title: p.title,
@@ -125,9 +183,8 @@ function layout(panels) {
       targets: p.queries.map((t, i) => ({ refId: String.fromCharCode(65 + i), datasource: DS, expr: t.expr, legendFormat: t.legendFormat, range: true, instant: false, ...(t.interval ? { interval: t.interval } : {}) })),
       fieldConfig: p.fieldConfig,
       options: p.options,
+      ...(p.description ? { description: p.description } : {}),
     };
-    if (p.description) out.description = p.description;
-    return out;
   });
 }
 
@@ -143,6 +200,9 @@ const datasourceVar = {
   options: [],
 };
 
+/**
+ * @param {{ uid: string, title: string, description: string, panels: Panel[], variables?: object[], refresh?: string, from?: string }} d
+ */
 function dashboard({ uid, title, description, panels, variables = [], refresh = '10s', from = 'now-30m' }) {
   return {
     uid,
@@ -168,10 +228,6 @@ function dashboard({ uid, title, description, panels, variables = [], refresh = 
 }
 
 // --- overview -------------------------------------------------------------------------------------------
-
-const modeMappings = [
-  { type: 'value', options: { full_fidelity: { text: 'full_fidelity (conservative)' }, optimized: { text: 'optimized (balanced)' }, experimental_topk: { text: 'experimental_topk (aggressive)' } } },
-];
 
 const overview = dashboard({
   uid: 'phoenix-overview',
@@ -316,6 +372,13 @@ const pipelines = dashboard({
 
 // --- benchmarks -----------------------------------------------------------------------------------------
 
+/**
+ * What benchmarks-dashboard.js builds its dashboard with.
+ * @typedef {{ dashboard: typeof dashboard, timeseries: typeof timeseries, stat: typeof stat, row: typeof row, q: typeof q, JOB: typeof JOB }} Builders
+ * @typedef {ReturnType<typeof dashboard>} Dashboard
+ */
+
+/** @type {Dashboard} */
 const benchmarks = require('./benchmarks-dashboard')({ dashboard, timeseries, stat, row, q, JOB });
 
 const all = {
@@ -325,7 +388,10 @@ const all = {
   'phoenix-benchmarks.json': benchmarks,
 };
 
-/** Strips undefined values (JSON.stringify does) and ends with a newline. */
+/**
+ * Strips undefined values (JSON.stringify does) and ends with a newline.
+ * @type {(d: object) => string}
+ */
 const render = (d) => JSON.stringify(d, null, 2) + '\n';
 
 if (require.main === module) {
