@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm start`: runs the Phoenix stack (phoenix-core, phoenix-control, phoenix-generators on the `steady`
- * profile, phoenix-validation when built) as supervised local processes on loopback with the default ports
- * and one shared control file. No Docker, no Prometheus: SQLite files and the control file live in the data
- * directory.
+ * `npm start`: runs the Phoenix stack (phoenix-core, phoenix-control, the fleet's phoenix-api on embedded
+ * PGlite with this host's phoenix-agent, phoenix-generators on the `steady` profile, phoenix-validation when
+ * built) as supervised local processes on loopback with the default ports and one shared control file. No
+ * Docker, no Prometheus, no database server: PGlite, SQLite files and the control file live in the data
+ * directory. The agent runs beside the core and control (not managing their processes: this script does):
+ * it registers with the API, reports the core's KPIs and hands the fleet controller's allocation to control.
  *
  * - Settings: environments/<PHOENIX_ENV>.env (development by default; production, ci), under the shell's
  *   environment (a variable set in the shell wins). Every port and path can be changed that way (README).
@@ -12,7 +14,8 @@
  *   once a service is healthy, then `[phoenix] ready: ...`.
  * - Each service runs under the runtime's ChildSupervisor (@phoenix/runtime, built): a crashed child is
  *   restarted with exponential backoff (0.5 s doubling up to 30 s; reset after 30 s of life).
- * - Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every child, SIGKILL after PHOENIX_STOP_TIMEOUT_SECONDS (10);
+ * - Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every child (each runs in a process group of its own, so a
+ *   terminal's Ctrl-C reaches only this script), SIGKILL after PHOENIX_STOP_TIMEOUT_SECONDS (10);
  *   a second Ctrl-C kills at once. The services write their files atomically (control file: temp + rename;
  *   SQLite: WAL), so a stop never leaves a half-written file. Each child has an IPC channel to this
  *   supervisor; the service main (runService) stops the service when it closes: no orphans if the
@@ -67,8 +70,10 @@ const fileVars = (() => {
  */
 const env = { ...fileVars, ...process.env, PHOENIX_ENV: envName };
 
-if (envName === 'production' && /CHANGE_ME/.test(env.PHOENIX_API_TOKEN || '')) {
-  fail('PHOENIX_API_TOKEN is still the placeholder of environments/production.env: set a real token in the environment');
+for (const secret of ['PHOENIX_API_TOKEN', 'PHOENIX_AGENT_KEY']) {
+  if (envName === 'production' && /CHANGE_ME/.test(env[secret] || '')) {
+    fail(`${secret} is still the placeholder of environments/production.env: set a real one in the environment`);
+  }
 }
 
 const dataDir = path.resolve(root, env.PHOENIX_DATA_DIR || 'data');
@@ -94,6 +99,8 @@ const p = {
   control: port('PHOENIX_CONTROL_API_PORT', 8080),
   generators: port('PHOENIX_GENERATORS_PORT', 8082),
   validation: port('PHOENIX_VALIDATION_PORT', 8083),
+  api: port('PHOENIX_API_PORT', 8084),
+  agent: port('PHOENIX_AGENT_PORT', 8085),
 };
 /** @type {(portNumber: string, pathname?: string) => string} */
 const url = (portNumber, pathname = '') => `http://${local}:${portNumber}${pathname}`;
@@ -145,6 +152,32 @@ const allServices = [
       `observer             ${url(p.observer, '/metrics')}`,
       `control API          ${url(p.control, '/api/v1/status')}`,
     ],
+  },
+  {
+    name: 'phoenix-api',
+    program: packageBin('@phoenix/api', 'phoenix-api'),
+    // one host's fleet: the fleet budget is the host's budget unless set
+    env: { PHOENIX_FLEET_TARGET_SERIES: env.PHOENIX_FLEET_TARGET_SERIES || env.PHOENIX_TARGET_SERIES },
+    health: [url(p.api, '/health')],
+    endpoints: [
+      `fleet API            ${url(p.api, '/api/v1/fleet')}`,
+      `agents               ${url(p.api, '/api/v1/agents')}`,
+    ],
+  },
+  {
+    name: 'phoenix-agent',
+    program: packageBin('@phoenix/agent', 'phoenix-agent'),
+    env: {
+      PHOENIX_API_URL: env.PHOENIX_API_URL || url(p.api),
+      PHOENIX_AGENT_MANAGE_CORE: 'false',
+      PHOENIX_AGENT_MANAGE_CONTROL: 'false',
+      PHOENIX_CORE_URL: coreUrl,
+      PHOENIX_CORE_HEALTH_URL: env.PHOENIX_CORE_HEALTH_URL || url(p.health, '/health'),
+      PHOENIX_CORE_OTLP_URL: env.PHOENIX_CORE_OTLP_URL || url(p.http),
+      PHOENIX_CONTROL_URL: controlUrl,
+    },
+    health: [url(p.agent, '/health')],
+    endpoints: [`agent health         ${url(p.agent, '/health')}`],
   },
   {
     name: 'phoenix-generators',
@@ -216,6 +249,8 @@ function supervise(svc) {
     env: childEnv(svc),
     inheritEnv: false,
     ipc: true,
+    // Ctrl-C reaches only this script, which stops the services in its order (dependants first)
+    ownProcessGroup: true,
     ready: { url: svc.health, timeoutMs: healthTimeoutMs },
     restart: true,
     stopGraceMs: stopTimeoutMs,

@@ -31,6 +31,12 @@ export const LISTENERS: Array<{ env: string; defaultPort: number }> = [
   { env: 'PHOENIX_VALIDATION_PORT', defaultPort: 8083 },
 ];
 
+/** The fleet's listeners of `npm start`: phoenix-api and this host's phoenix-agent. */
+export const FLEET_LISTENERS: Array<{ env: string; defaultPort: number }> = [
+  { env: 'PHOENIX_API_PORT', defaultPort: 8084 },
+  { env: 'PHOENIX_AGENT_PORT', defaultPort: 8085 },
+];
+
 /** phoenix-validation is part of the stack once the module exists in the repository. */
 export const VALIDATION_IN_REPO = fs.existsSync(path.join(ROOT, 'modules/phoenix-validation/package.json'));
 

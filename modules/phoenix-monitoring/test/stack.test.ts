@@ -18,6 +18,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { freePorts, startPrometheus, waitFor, type PrometheusHandle } from '@phoenix/testkit';
 import {
+  FLEET_LISTENERS,
   LISTENERS,
   ROOT,
   VALIDATION_IN_REPO,
@@ -33,7 +34,7 @@ import {
 
 jest.setTimeout(120_000);
 
-const SERVICES = ['phoenix-core', 'phoenix-control', 'phoenix-generators', ...(VALIDATION_IN_REPO ? ['phoenix-validation'] : [])];
+const SERVICES = ['phoenix-core', 'phoenix-control', 'phoenix-api', 'phoenix-agent', 'phoenix-generators', ...(VALIDATION_IN_REPO ? ['phoenix-validation'] : [])];
 /** Metrics Prometheus makes itself (no metadata). */
 const SYNTHETIC = new Set(['up', 'scrape_samples_scraped', 'scrape_duration_seconds', 'scrape_series_added', 'scrape_samples_post_metric_relabeling', 'ALERTS', 'ALERTS_FOR_STATE']);
 
@@ -50,8 +51,9 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
       if (!fs.existsSync(main)) throw new Error(`${path.relative(ROOT, main)} is missing: run npm run build first`);
     }
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-stack-'));
-    const free = await freePorts(LISTENERS.length);
-    ports = new Map(LISTENERS.map((l, i) => [l.defaultPort, free[i]]));
+    const listeners = [...LISTENERS, ...FLEET_LISTENERS];
+    const free = await freePorts(listeners.length);
+    ports = new Map(listeners.map((l, i) => [l.defaultPort, free[i]]));
     env = {
       PHOENIX_ENV: 'ci',
       PHOENIX_DATA_DIR: dataDir,
@@ -62,11 +64,15 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
       PHOENIX_CORE_URL: '',
       PHOENIX_CONTROL_URL: '',
       PHOENIX_GENERATORS_URL: '',
+      PHOENIX_API_URL: '',
+      PHOENIX_HOST_ID: '',
+      PHOENIX_DATABASE_URL: '',
+      PHOENIX_PUSHGATEWAY_URL: '',
       PHOENIX_START_ONLY: '',
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
       PROMETHEUS_URL: '',
     };
-    for (const l of LISTENERS) env[l.env] = String(ports.get(l.defaultPort));
+    for (const l of listeners) env[l.env] = String(ports.get(l.defaultPort));
     stack = startSupervisor(env);
     await stack.waitForOutput(new RegExp(`\\[phoenix\\] ready: ${SERVICES.length}/${SERVICES.length} services healthy`), 60_000);
 
@@ -98,6 +104,8 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
       `http://127.0.0.1:${p(9888)}/metrics`,
       `http://127.0.0.1:${p(8080)}/api/v1/status`,
       `http://127.0.0.1:${p(8082)}/api/v1/load`,
+      `http://127.0.0.1:${p(8084)}/api/v1/fleet`,
+      `http://127.0.0.1:${p(8085)}/health`,
     ]) {
       expect(out).toContain(endpoint);
     }
@@ -107,6 +115,12 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
     const doc = YAML.parse(fs.readFileSync(controlFile, 'utf8')) as { generation: number };
     const obs = await (await fetch(`http://127.0.0.1:${p(8891)}/metrics`)).text();
     expect(obs).toMatch(new RegExp(`^phoenix_control_generation ${doc.generation}$`, 'm'));
+    // this host's agent registered with the embedded phoenix-api and reports the core's series
+    const fleet = await waitFor(async () => {
+      const f = (await (await fetch(`http://127.0.0.1:${p(8084)}/api/v1/fleet`)).json()) as { hosts: Array<{ host_id: string; status: string; series?: { full_fidelity?: number } }> };
+      return f.hosts.length === 1 && f.hosts[0].status === 'healthy' && (f.hosts[0].series?.full_fidelity ?? 0) > 0 && f;
+    }, { timeoutMs: 30_000, what: "the agent's KPIs at phoenix-api" });
+    expect(fleet.hosts[0].host_id).toBe(os.hostname());
     // the generators run the steady profile against the core's gRPC port
     const load = (await (await fetch(`http://127.0.0.1:${p(8082)}/api/v1/load`)).json()) as { running: boolean; scenario: { name: string } | null };
     expect(load.running).toBe(true);
@@ -213,7 +227,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
     expect(stack!.output()).toContain('[phoenix] stopped');
     expect(pids.filter((p) => alive(p))).toEqual([]);
     const open: number[] = [];
-    for (const l of LISTENERS) {
+    for (const l of [...LISTENERS, ...FLEET_LISTENERS]) {
       const port = ports.get(l.defaultPort)!;
       if (l.env === 'PHOENIX_VALIDATION_PORT' && !VALIDATION_IN_REPO) continue;
       if (await listening(port)) open.push(port);

@@ -38,6 +38,15 @@ describe('ChildSupervisor', () => {
     expect(s.output().split('\n').sort()).toEqual(['bye', 'err one', 'out one', 'ready']);
   });
 
+  it('ownProcessGroup: the child leads a process group of its own (a signal to the group of its supervisor misses it)', async () => {
+    const pgrp = (pid: number): number => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2]);
+    const own = node(READY_AND_WAIT, { ready: { line: /^ready$/ }, ownProcessGroup: true });
+    const shared = node(READY_AND_WAIT, { ready: { line: /^ready$/ } });
+    await Promise.all([own.start(), shared.start()]);
+    expect(pgrp(own.pid!)).toBe(own.pid);
+    expect(pgrp(shared.pid!)).toBe(pgrp(process.pid));
+  });
+
   it('start waits until every health URL answers 2xx (a 503 does not count)', async () => {
     const port = await freePort();
     const script = `let n = 0; require('node:http').createServer((q, r) => { n += 1; const st = n < 4 ? 503 : 200; console.log('status ' + st); r.writeHead(st); r.end(); }).listen(${port}, '127.0.0.1');`;

@@ -64,6 +64,12 @@ export interface ChildSupervisorOptions {
    * child never outlives its supervisor, even one killed with SIGKILL
    */
   ipc?: boolean;
+  /**
+   * run the child in its own process group, so a terminal's Ctrl-C reaches only the supervisor, which stops
+   * its children itself, in its order (default false; pair it with `ipc` so the child still ends with its
+   * supervisor)
+   */
+  ownProcessGroup?: boolean;
   /** what start() waits for (default: nothing, start() resolves once spawned) */
   ready?: ChildReadiness;
   /** restart the child when it dies (default false) */
@@ -317,7 +323,7 @@ export class ChildSupervisor implements Lifecycle {
     for (const [k, v] of Object.entries(merged)) if (v !== undefined) env[k] = v;
     const input = this.o.stdin === undefined ? 'ignore' : 'pipe';
     const stdio: StdioOptions = this.o.ipc ? [input, 'pipe', 'pipe', 'ipc'] : [input, 'pipe', 'pipe'];
-    const child = spawn(this.o.command, this.o.args ?? [], { cwd: this.o.cwd, env, stdio });
+    const child = spawn(this.o.command, this.o.args ?? [], { cwd: this.o.cwd, env, stdio, detached: this.o.ownProcessGroup === true });
     this.runs += 1;
     this.killing = false;
     let settle: (e: ChildExit) => void = () => undefined;

@@ -74,6 +74,7 @@ class RuntimeChild implements SupervisedChild {
       env: spec.env,
       inheritEnv: false,
       ipc: true,
+      ownProcessGroup: true,
       restart: { initialDelayMs: o.restartMinMs, maxDelayMs: o.restartMaxMs, resetAfterMs: o.stableMs },
       stopGraceMs: o.stopGraceMs,
       onLine: spec.onLine,
