@@ -167,6 +167,7 @@ const allServices = [
   {
     name: 'phoenix-agent',
     program: packageBin('@phoenix/agent', 'phoenix-agent'),
+    nodeArgs: () => require('@phoenix/agent').AGENT_NODE_FLAGS,
     env: {
       PHOENIX_API_URL: env.PHOENIX_API_URL || url(p.api),
       PHOENIX_AGENT_MANAGE_CORE: 'false',
