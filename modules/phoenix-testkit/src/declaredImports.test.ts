@@ -34,8 +34,12 @@ describe('undeclaredImports', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('testkit and the runtime declare every package they import', () => {
-    expect(undeclaredImports(path.resolve(__dirname, '..'))).toEqual({});
-    expect(undeclaredImports(path.resolve(__dirname, '../../phoenix-runtime'))).toEqual({});
+  it('every package of the repository (contracts and each module) declares every package it imports', () => {
+    const root = path.resolve(__dirname, '../../..');
+    const packages = ['contracts', ...fs.readdirSync(path.join(root, 'modules')).map((m) => `modules/${m}`)];
+    // every module is a package (a folder without package.json would escape this check)
+    expect(packages.filter((p) => !fs.existsSync(path.join(root, p, 'package.json')))).toEqual([]);
+    const undeclared = Object.fromEntries(packages.map((p) => [p, undeclaredImports(path.join(root, p))]).filter(([, u]) => Object.keys(u).length > 0));
+    expect(undeclared).toEqual({});
   });
 });
