@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { memoryLogger, sleep, systemClock } from '@phoenix/runtime';
-import { freePorts, waitFor } from '@phoenix/testkit';
+import { memoryLogger, sleep, systemClock, freePorts } from '@phoenix/runtime';
+import { waitFor } from '@phoenix/testkit';
 import { FakeApi } from '../test/fakeApi';
 import { loadConfig, type AgentConfig } from './config';
 import { AgentService } from './service';

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { freePorts, waitFor } from '@phoenix/testkit';
+import { waitFor } from '@phoenix/testkit';
+import { freePorts } from '@phoenix/runtime';
 import { FakeApi } from './fakeApi';
 import { spawnAgent, tempDir, type AgentProcess } from './harness';
 

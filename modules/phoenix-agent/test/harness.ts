@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseExposition, type Sample } from '@phoenix/runtime';
-import { freePorts, spawnService, type SpawnedService } from '@phoenix/testkit';
+import { parseExposition, type Sample, freePorts } from '@phoenix/runtime';
+import { spawnService, type SpawnedService } from '@phoenix/testkit';
 import { loadConfig, type AgentConfig } from '../src/config';
 import { AGENT_NODE_FLAGS } from '../src/nodeFlags';
 

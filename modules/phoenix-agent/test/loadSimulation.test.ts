@@ -1,7 +1,7 @@
 /** load_simulation: a phoenix-generators profile (the generate CLI) against the host's own real core, then the report of what was sent. */
 import fs from 'node:fs';
-import { memoryLogger } from '@phoenix/runtime';
-import { freePorts, waitFor, type SpawnedService } from '@phoenix/testkit';
+import { memoryLogger, freePorts } from '@phoenix/runtime';
+import { waitFor, type SpawnedService } from '@phoenix/testkit';
 import { packageFile } from '../src/config';
 import { AgentService } from '../src/service';
 import { agentConfig, corePortsEnv, coreUrls, observatory, requireBuilt, startCore, tempDir, value, type CoreUrls } from './harness';

@@ -1,7 +1,8 @@
 /** phoenix-agent as a process (dist/main.js with its launch flags): exit codes, clean shutdown, no orphan when its supervisor goes. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { freePorts, waitFor } from '@phoenix/testkit';
+import { waitFor } from '@phoenix/testkit';
+import { freePorts } from '@phoenix/runtime';
 import { AGENT_NODE_FLAGS } from '../src/nodeFlags';
 import { FAKE_ENROLLMENT_KEY } from './fakeApi';
 import { AGENT_MAIN, requireBuilt, spawnAgent, tempDir } from './harness';

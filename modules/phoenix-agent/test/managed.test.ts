@@ -4,8 +4,8 @@
  * through the managed phoenix-control, and stopping the agent stops both.
  */
 import fs from 'node:fs';
-import { memoryLogger, systemClock } from '@phoenix/runtime';
-import { freePorts, waitFor } from '@phoenix/testkit';
+import { memoryLogger, systemClock, freePorts } from '@phoenix/runtime';
+import { waitFor } from '@phoenix/testkit';
 import { LogShipper } from '../src/logs/logShipper';
 import { AgentService } from '../src/service';
 import { agentConfig, CONTROL_MAIN, CORE_MAIN, corePortsEnv, coreUrls, observatory, requireBuilt, tempDir, value, type CoreUrls } from './harness';

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { memoryLogger } from '@phoenix/runtime';
-import { freePorts, waitFor } from '@phoenix/testkit';
+import { memoryLogger, freePorts } from '@phoenix/runtime';
+import { waitFor } from '@phoenix/testkit';
 import { AgentService } from '../src/service';
 import { agentConfig, tempDir } from './harness';
 import { startTestApi, type TestApi } from './testApi';

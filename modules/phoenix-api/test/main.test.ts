@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, spawnService } from '@phoenix/testkit';
+import { spawnService } from '@phoenix/testkit';
+import { freePort } from '@phoenix/runtime';
 
 const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
 

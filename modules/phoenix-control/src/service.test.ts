@@ -1,5 +1,4 @@
-import { freePorts } from '@phoenix/testkit';
-import { silentLogger } from '@phoenix/runtime';
+import { silentLogger, freePorts } from '@phoenix/runtime';
 import { FakeKpis, testConfig, tmpDir } from '../test/helpers';
 import type { NewHistoryEntry } from './history/store';
 import { ControlService } from './service';

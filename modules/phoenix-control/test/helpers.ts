@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePorts } from '@phoenix/testkit';
 import YAML from 'yaml';
 import type { KpiReading } from '../src/actuator/actuator';
-import { type Clock, systemClock, silentLogger, startLifecycle, type Logger } from '@phoenix/runtime';
+import { type Clock, systemClock, silentLogger, startLifecycle, type Logger, freePorts } from '@phoenix/runtime';
 import { loadConfig, type ControlServiceConfig } from '../src/config';
 import { validateOptimizationMode, type ControlKpis, type OptimizationMode } from '@phoenix/contracts';
 import type { KpiSource } from '../src/observer/observer';

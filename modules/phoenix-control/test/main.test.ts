@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { freePorts, spawnService, waitFor } from '@phoenix/testkit';
-import { findSamples, parseExposition, runCommand } from '@phoenix/runtime';
+import { spawnService, waitFor } from '@phoenix/testkit';
+import { findSamples, parseExposition, runCommand, freePorts } from '@phoenix/runtime';
 import { readControlFile, tmpDir } from './helpers';
 
 const CONTROL_MAIN = path.resolve(__dirname, '../dist/main.js');

@@ -4,7 +4,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import zlib from 'node:zlib';
-import { decodeExportResponse, decodeStatus, encodeExportRequest, parsePrometheusText, sampleValue } from '@phoenix/testkit';
+import { decodeExportResponse, decodeStatus, encodeExportRequest } from '@phoenix/testkit';
+import { parseExposition, sampleValue } from '@phoenix/runtime';
 import type { CoreService } from '../src/service/coreService';
 import { grpcClient, grpcExport, type OtlpGrpcClient } from './grpcClient';
 import { counter, gauge, request } from './otlpFixtures';
@@ -35,13 +36,13 @@ describe('bad input', () => {
   });
 
   async function stillServing(): Promise<void> {
-    const exp = parsePrometheusText(await scrape(url('fullFidelity')));
+    const exp = parseExposition(await scrape(url('fullFidelity')), { strict: true });
     expect(sampleValue(exp, 'kept_value', { host_name: 'keep' })).toBe(42);
     expect((await fetch(url('fullFidelity').replace(/:\d+\/metrics/, `:${core.front.health.port}/health`))).status).toBe(200);
   }
 
   async function counted(name: string, labels: Record<string, string>): Promise<number> {
-    const exp = parsePrometheusText(await scrape(url('observatory')));
+    const exp = parseExposition(await scrape(url('observatory')), { strict: true });
     const found = exp.samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
     return found?.value ?? 0;
   }
@@ -119,7 +120,7 @@ describe('bad input', () => {
     expect(json.partialSuccess.rejectedDataPoints).toBe('4');
     expect(json.partialSuccess.errorMessage).toContain('negative.counter');
 
-    const exp = parsePrometheusText(await scrape(url('fullFidelity')));
+    const exp = parseExposition(await scrape(url('fullFidelity')), { strict: true });
     expect(sampleValue(exp, 'ok_gauge', { host_name: 'partial', a: 'b' })).toBe(2);
     expect(await counted('phoenix_receiver_rejected_data_points_total', { protocol: 'grpc', reason: 'invalid_point' })).toBe(4);
     expect(await counted('phoenix_receiver_rejected_data_points_total', { protocol: 'http', reason: 'invalid_point' })).toBe(4);

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { parsePrometheusText, sampleValue, waitFor } from '@phoenix/testkit';
+import { waitFor } from '@phoenix/testkit';
+import { parseExposition, sampleValue } from '@phoenix/runtime';
 import type { CoreService } from '../src/service/coreService';
 import { scrape, startCore } from './startCore';
 import { Workload } from './workload';
@@ -47,7 +48,7 @@ describe('live control file', () => {
   }
 
   async function observatory() {
-    return parsePrometheusText(await scrape(url('observatory')));
+    return parseExposition(await scrape(url('observatory')), { strict: true });
   }
 
   beforeAll(async () => {
@@ -75,14 +76,14 @@ describe('live control file', () => {
   });
 
   test('rename-over to aggressive/k=3 switches :8892 to top-k (its latency is a bench figure); :8888 counters continue without reset', async () => {
-    const before = parsePrometheusText(await scrape(url('fullFidelity')));
+    const before = parseExposition(await scrape(url('fullFidelity')), { strict: true });
     writeAtomically(controlFile, controlDoc(1, 'aggressive', 'aggressive', 3));
     await waitFor(async () => (await scrape(url('active'))) === (await scrape(url('experimentalTopk'))) && core.topk.currentK === 3, {
       timeoutMs: 10_000,
       intervalMs: 10,
       what: 'the active output to switch to experimental_topk',
     });
-    const active = parsePrometheusText(await scrape(url('active')));
+    const active = parseExposition(await scrape(url('active')), { strict: true });
     // 3 individual processes per host for a gauge family, plus one others (counter groups the other
     // processes left keep their carried value until the empty-group TTL)
     const threads = active.samples.filter((s) => s.name === 'process_threads' && s.labels.host_name === 'host-0');
@@ -90,7 +91,7 @@ describe('live control file', () => {
     expect(threads.filter((s) => s.labels.phoenix_rollup === 'others')).toHaveLength(1);
 
     await pushRound();
-    const after = parsePrometheusText(await scrape(url('fullFidelity')));
+    const after = parseExposition(await scrape(url('fullFidelity')), { strict: true });
     for (const s of before.samples.filter((x) => x.name.endsWith('_total'))) {
       const now = after.samples.find((x) => x.name === s.name && JSON.stringify(x.labels) === JSON.stringify(s.labels));
       if (now) expect(now.value).toBeGreaterThanOrEqual(s.value);
@@ -136,7 +137,7 @@ describe('live control file', () => {
       what: 'the active output to switch to optimized',
     });
     expect(core.optimized.currentProfile).toBe('conservative');
-    const active = parsePrometheusText(await scrape(url('active')));
+    const active = parseExposition(await scrape(url('active')), { strict: true });
     expect(active.samples.every((s) => !('process_pid' in s.labels) && !('process_command_line' in s.labels))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { AggregationTemporalityPreference, OTLPMetricExporter as HttpJsonExporte
 import { OTLPMetricExporter as HttpProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { parsePrometheusText, sampleValue, findSamples } from '@phoenix/testkit';
+import { parseExposition, sampleValue, findSamples } from '@phoenix/runtime';
 import type { CoreFront } from '../src/service/coreFront';
 import { scrape, startCore, startShardedCore } from './startCore';
 
@@ -85,7 +85,7 @@ describe.each(['single-threaded', 'sharded'] as const)('OTLP receivers with the 
     latency.record(500, { route: '/a' });
     await reader.forceFlush();
 
-    const exp = parsePrometheusText(await scrape(ffUrl));
+    const exp = parseExposition(await scrape(ffUrl), { strict: true });
     const base = { host_name: host, service_name: 'checkout' };
     expect(findSamples(exp, 'http_server_requests_total', { host_name: host })).toHaveLength(2);
     expect(sampleValue(exp, 'http_server_requests_total', { ...base, route: '/a' })).toBe(6);
@@ -128,7 +128,7 @@ describe.each(['single-threaded', 'sharded'] as const)('OTLP receivers with the 
       h.record(1.5);
       h.record(3);
       await reader.forceFlush();
-      const exp = parsePrometheusText(await scrape(ffUrl));
+      const exp = parseExposition(await scrape(ffUrl), { strict: true });
       totals[`${pref}:counter`] = sampleValue(exp, 'jobs_processed_total', { host_name: host, queue: 'q' });
       totals[`${pref}:count`] = sampleValue(exp, 'job_duration_seconds_count', { host_name: host });
       totals[`${pref}:le2`] = sampleValue(exp, 'job_duration_seconds_bucket', { host_name: host, le: '2' });
@@ -160,7 +160,7 @@ describe.each(['single-threaded', 'sharded'] as const)('OTLP receivers with the 
     const c = meter.createCounter('bytes.sent', { unit: 'By' });
     for (let i = 0; i < 200; i++) c.add(i, { peer: `peer-${i}` });
     await reader.forceFlush();
-    const exp = parsePrometheusText(await scrape(ffUrl));
+    const exp = parseExposition(await scrape(ffUrl), { strict: true });
     const got = findSamples(exp, 'bytes_sent_total', { host_name: host });
     expect(got).toHaveLength(200);
     expect(got.reduce((a, s) => a + s.value, 0)).toBe((199 * 200) / 2);
@@ -169,7 +169,7 @@ describe.each(['single-threaded', 'sharded'] as const)('OTLP receivers with the 
   });
 
   test('the observatory counts accepted data points per protocol', async () => {
-    const exp = parsePrometheusText(await scrape(ffUrl.replace(/:\d+\//, `:${core.front.observatory.port}/`)));
+    const exp = parseExposition(await scrape(ffUrl.replace(/:\d+\//, `:${core.front.observatory.port}/`)), { strict: true });
     expect(sampleValue(exp, 'phoenix_receiver_data_points_total', { protocol: 'grpc', outcome: 'accepted' })).toBeGreaterThan(0);
     expect(sampleValue(exp, 'phoenix_receiver_data_points_total', { protocol: 'http', outcome: 'accepted' })).toBeGreaterThan(0);
     expect(sampleValue(exp, 'phoenix_receiver_requests_total', { protocol: 'http', encoding: 'json', outcome: 'success' })).toBeGreaterThanOrEqual(3);

@@ -1,5 +1,4 @@
-import { parsePrometheusText, type Exposition } from '@phoenix/testkit';
-import { ManualClock, silentLogger } from '@phoenix/runtime';
+import { ManualClock, silentLogger, parseExposition, type Exposition } from '@phoenix/runtime';
 import { defaultCoreConfig, type CoreConfig } from '../src/config/coreConfig';
 import { ExpositionWriter } from '../src/exporter/expositionWriter';
 import { decodeJsonRequest } from '../src/otlp/decodeJsonRequest';
@@ -33,7 +32,7 @@ export function renderPipeline(core: CoreService, p: PipelineName): { text: stri
   const w = new ExpositionWriter();
   core.pipelines.get(p)?.render(w);
   const text = w.toString();
-  return { text, exp: parsePrometheusText(text), series: w.series };
+  return { text, exp: parseExposition(text, { strict: true }), series: w.series };
 }
 
 /** Σ of exposed samples per `host \0 family` (rollup member counts excluded). */

@@ -5,7 +5,8 @@
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { parsePrometheusText, promtoolCheckMetrics, startPrometheus, type PrometheusHandle } from '@phoenix/testkit';
+import { promtoolCheckMetrics, startPrometheus, type PrometheusHandle } from '@phoenix/testkit';
+import { parseExposition } from '@phoenix/runtime';
 import type { CoreService } from '../src/service/coreService';
 import { scrape, startCore } from './startCore';
 
@@ -59,7 +60,7 @@ describe('real Prometheus and promtool against phoenix-core', () => {
 
   test('promtool check metrics passes on a realistic full-fidelity scrape and on the observatory', async () => {
     const text = await scrape(url('fullFidelity'));
-    expect(parsePrometheusText(text).samples.length).toBe(HOSTS * PROCS * (2 + 1 + 1 + 7));
+    expect(parseExposition(text, { strict: true }).samples.length).toBe(HOSTS * PROCS * (2 + 1 + 1 + 7));
     const ff = await promtoolCheckMetrics(text);
     expect({ code: ff.code, output: ff.output }).toEqual({ code: 0, output: '' });
     const obs = await promtoolCheckMetrics(await scrape(url('observatory')));

@@ -5,7 +5,8 @@
  * nothing behind, and a dead shard must turn requests into retryable 503s.
  */
 import fs from 'node:fs';
-import { encodeExportRequest, decodeStatus, parsePrometheusText } from '@phoenix/testkit';
+import { encodeExportRequest, decodeStatus } from '@phoenix/testkit';
+import { parseExposition } from '@phoenix/runtime';
 import { stringify } from 'yaml';
 import { shardOfHost } from '../src/shard/shardOfHost';
 import type { CoreService } from '../src/service/coreService';
@@ -59,7 +60,7 @@ const KPI_NAMES = [
 
 async function kpis(url: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const s of parsePrometheusText(await scrape(url)).samples) {
+  for (const s of parseExposition(await scrape(url), { strict: true }).samples) {
     if (KPI_NAMES.includes(s.name)) out[`${s.name}${JSON.stringify(s.labels)}`] = s.value;
   }
   return out;
@@ -116,7 +117,7 @@ describe('sharded core (worker threads) against the single-threaded core', () =>
       expect(content(b)).toEqual(content(a));
       expectFamiliesContiguous(b);
     }
-    const ffSeries = parsePrometheusText(await scrape(sharded.url('fullFidelity'))).samples.length;
+    const ffSeries = parseExposition(await scrape(sharded.url('fullFidelity')), { strict: true }).samples.length;
     expect(ffSeries).toBeGreaterThan(7 * 30 * 6 - 1);
     const [ka, kb] = await Promise.all([kpis(single.url('observatory')), kpis(sharded.url('observatory'))]);
     expect(Object.keys(ka).length).toBeGreaterThan(20);
@@ -154,7 +155,7 @@ describe('sharded core (worker threads) against the single-threaded core', () =>
       const [a, b] = await Promise.all([scrape(single.url(which)), scrape(sharded.url(which))]);
       expect(content(b)).toEqual(content(a));
     }
-    const topk = parsePrometheusText(await scrape(sharded.url('active')));
+    const topk = parseExposition(await scrape(sharded.url('active')), { strict: true });
     // k = 2 per host and stream: at most 2 individual processes per host in process_threads
     const perHost = new Map<string, Set<string>>();
     for (const s of topk.samples) {
@@ -193,7 +194,7 @@ describe('sharded core (worker threads) against the single-threaded core', () =>
     // the good part alone is taken (so the shard was able to)
     expect((await post(sharded.url('otlpHttp'), good)).status).toBe(200);
     expect(await scrape(sharded.url('fullFidelity'))).toContain(`good_gauge{host_name="${hostA}"} 1`);
-    const obs = parsePrometheusText(await scrape(sharded.url('observatory')));
+    const obs = parseExposition(await scrape(sharded.url('observatory')), { strict: true });
     const rejected = obs.samples.find((s) => s.name === 'phoenix_receiver_rejections_total' && s.labels.reason === 'invalid_protobuf' && s.labels.protocol === 'http');
     expect(rejected?.value).toBe(1);
   });
@@ -219,7 +220,7 @@ describe('a sharded core whose shard dies', () => {
       expect(res.headers.get('retry-after')).toBe('1');
       expect(decodeStatus(new Uint8Array(await res.arrayBuffer())).code).toBe(14);
       expect((await fetch(url('health'))).status).toBe(503);
-      const obs = parsePrometheusText(await scrape(url('observatory')));
+      const obs = parseExposition(await scrape(url('observatory')), { strict: true });
       expect(obs.samples.find((s) => s.name === 'phoenix_receiver_rejections_total' && s.labels.reason === 'unavailable')?.value).toBe(1);
     } finally {
       await core.stop();

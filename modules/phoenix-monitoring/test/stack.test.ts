@@ -16,7 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { freePorts, startPrometheus, waitFor, type PrometheusHandle } from '@phoenix/testkit';
+import { startPrometheus, waitFor, type PrometheusHandle } from '@phoenix/testkit';
+import { freePorts } from '@phoenix/runtime';
 import {
   FLEET_LISTENERS,
   LISTENERS,

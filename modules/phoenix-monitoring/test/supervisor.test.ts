@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePorts, waitFor } from '@phoenix/testkit';
+import { waitFor } from '@phoenix/testkit';
+import { freePorts } from '@phoenix/runtime';
 import { LISTENERS, ROOT, alive, startSupervisor, type Supervisor } from './helpers';
 
 jest.setTimeout(60_000);

@@ -1,9 +1,6 @@
-export { freePort, freePorts } from '@phoenix/runtime';
 export { waitFor } from './waitFor';
 export { leafKeys } from './configKeys';
 export { packageOf, undeclaredImports } from './declaredImports';
-export { parsePrometheusText } from './strictExposition';
-export { findSamples, sampleValue, type Exposition, type Sample } from '@phoenix/runtime';
 export { type SpawnedService, spawnService } from './spawnService';
 export {
   OTLP_PROTO_DIR,

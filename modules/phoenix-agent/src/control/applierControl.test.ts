@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import targetSchema from '../../../../contracts/schemas/control_target_request.schema.json';
 import { createValidator, validateControlOverrideRequest, validateControlStatus, type ContractValidator } from '@phoenix/contracts';
-import { ManualClock, memoryLogger, systemClock } from '@phoenix/runtime';
-import { freePorts, spawnService, type SpawnedService } from '@phoenix/testkit';
+import { ManualClock, memoryLogger, systemClock, freePorts } from '@phoenix/runtime';
+import { spawnService, type SpawnedService } from '@phoenix/testkit';
 import { ControlApplier } from './applier';
 import type { ControlConfig } from './config';
 

@@ -1,5 +1,5 @@
-import { ManualClock, memoryLogger } from '@phoenix/runtime';
-import { freePorts, startPushgateway, type PushgatewayHandle } from '@phoenix/testkit';
+import { ManualClock, memoryLogger, freePorts } from '@phoenix/runtime';
+import { startPushgateway, type PushgatewayHandle } from '@phoenix/testkit';
 import { MetricsRegistry } from '../telemetry/metrics';
 import { Pusher } from './pusher';
 

@@ -1,6 +1,5 @@
 import http from 'node:http';
-import { freePorts } from '@phoenix/testkit';
-import { findSamples, parseExposition, ManualClock, silentLogger } from '@phoenix/runtime';
+import { findSamples, parseExposition, ManualClock, silentLogger, freePorts } from '@phoenix/runtime';
 import { Registry } from 'prom-client';
 import { validateControlStatus } from '@phoenix/contracts';
 import { defaultObserverConfig, type ObserverConfig } from './config';

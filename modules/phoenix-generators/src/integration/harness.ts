@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseExposition, type Exposition } from '@phoenix/runtime';
-import { freePorts, spawnService, type SpawnedService } from '@phoenix/testkit';
+import { parseExposition, type Exposition, freePorts } from '@phoenix/runtime';
+import { spawnService, type SpawnedService } from '@phoenix/testkit';
 
 /** The phoenix-core entry point (built by `npx tsc -b` at the repository root). */
 export const CORE_MAIN = path.resolve(__dirname, '../../../phoenix-core/dist/main.js');

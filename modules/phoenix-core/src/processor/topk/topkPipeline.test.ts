@@ -1,4 +1,4 @@
-import { parsePrometheusText } from '@phoenix/testkit';
+import { parseExposition } from '@phoenix/runtime';
 import { decodeJsonRequest } from '../../otlp/decodeJsonRequest';
 import { counter, gauge, request, type AnyJson } from '../../../test/otlpFixtures';
 import { pipelineCore, renderPipeline } from '../../../test/pipelineHarness';
@@ -38,7 +38,7 @@ describe('experimental_topk re-ranking', () => {
     };
     /** pid label of each individual memory series of the top-k output, and whether an others series exists */
     const memory = () => {
-      const samples = parsePrometheusText(renderPipeline(core, 'experimental_topk').text).samples.filter((s) => s.name === 'process_memory_usage_bytes');
+      const samples = parseExposition(renderPipeline(core, 'experimental_topk').text, { strict: true }).samples.filter((s) => s.name === 'process_memory_usage_bytes');
       return {
         individual: samples.filter((s) => s.labels.process_pid !== undefined).map((s) => Number(s.labels.process_pid)).sort((a, b) => a - b),
         others: samples.filter((s) => s.labels.process_pid === undefined).map((s) => s.labels.phoenix_rollup ?? '?'),
