@@ -9,7 +9,12 @@ const RULES = {
   '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
   '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
   '@typescript-eslint/no-explicit-any': 'error',
+  // small files named after what they export (CONTRIBUTING.md)
+  'max-lines': ['error', { max: 400 }],
 };
+
+/** A package's index lists its exports by name: what other modules may import is written down in one place. */
+const NO_EXPORT_ALL = { selector: 'ExportAllDeclaration', message: 'export * is banned: name every export (export { a, type B } from ...)' };
 
 // A path into a module's build output (`modules/<module>/dist/...`), and a require() of any dist/ path: the
 // scripts load a module through its package entry point and start its programs through its package.json bin.
@@ -28,7 +33,7 @@ module.exports = tseslint.config(
     languageOptions: {
       parserOptions: { project: ['./tsconfig.tests.json'], tsconfigRootDir: __dirname },
     },
-    rules: RULES,
+    rules: { ...RULES, 'no-restricted-syntax': ['error', NO_EXPORT_ALL] },
   },
   {
     files: ['**/*.js'],
@@ -45,6 +50,7 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
       'no-restricted-syntax': [
         'error',
+        NO_EXPORT_ALL,
         { selector: `Literal[value=/${INTO_DIST}/]`, message: NO_BUILD_OUTPUT },
         { selector: `TemplateElement[value.raw=/${INTO_DIST}/]`, message: NO_BUILD_OUTPUT },
         { selector: `CallExpression[callee.name='require'] > Literal[value=/${ANY_DIST}/]:not([value=/${INTO_DIST}/])`, message: NO_BUILD_OUTPUT },
