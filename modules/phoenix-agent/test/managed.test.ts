@@ -4,7 +4,7 @@
  * through the managed phoenix-control, and stopping the agent stops both.
  */
 import fs from 'node:fs';
-import { memoryLogger, systemClock, freePorts } from '@phoenix/runtime';
+import { memoryLogger, systemClock, freePorts, processAlive } from '@phoenix/runtime';
 import { waitFor } from '@phoenix/testkit';
 import { LogShipper } from '../src/logs/logShipper';
 import { AgentService } from '../src/service';
@@ -12,15 +12,6 @@ import { agentConfig, CONTROL_MAIN, CORE_MAIN, corePortsEnv, coreUrls, observato
 import { startTestApi, type TestApi } from './testApi';
 
 const HOST = 'managed-host';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('phoenix-agent managing phoenix-core and phoenix-control', () => {
   let api: TestApi;
@@ -94,7 +85,7 @@ describe('phoenix-agent managing phoenix-core and phoenix-control', () => {
     expect(h.status).toBe('ok');
     expect(h.core.process).toMatchObject({ restarts: 1, last_exit: { signal: 'SIGKILL' } });
     expect(h.core.process.pid).not.toBe(pid);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 
   test('restart_core restarts the core and waits for its health', async () => {
@@ -107,14 +98,14 @@ describe('phoenix-agent managing phoenix-core and phoenix-control', () => {
     expect(t.status).toBe('succeeded');
     expect(t.result).toEqual({ pid_before: before, pid_after: agent.core.snapshot().core!.pid, restarts: 2, healthy: true });
     expect((t.result as { pid_after: number }).pid_after).not.toBe(before);
-    expect(alive(before)).toBe(false);
+    expect(processAlive(before)).toBe(false);
   });
 
   test('stopping the agent stops its children', async () => {
     const snap = agent.core.snapshot();
     const pids = [snap.core!.pid!, snap.control!.pid!];
     await agent.stop();
-    expect(pids.map(alive)).toEqual([false, false]);
+    expect(pids.map(processAlive)).toEqual([false, false]);
     expect(agent.core.snapshot().core?.state).toBe('stopped');
   });
 });

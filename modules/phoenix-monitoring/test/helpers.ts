@@ -92,16 +92,6 @@ export function startSupervisor(env: Record<string, string>): Supervisor {
   };
 }
 
-/** True while a process with this pid exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Resolves true when something accepts a TCP connection on 127.0.0.1:port. */
 export async function listening(port: number): Promise<boolean> {
   const net = await import('node:net');

@@ -17,13 +17,12 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { startPrometheus, waitFor, type PrometheusHandle } from '@phoenix/testkit';
-import { freePorts } from '@phoenix/runtime';
+import { freePorts, processAlive } from '@phoenix/runtime';
 import {
   FLEET_LISTENERS,
   LISTENERS,
   ROOT,
   VALIDATION_IN_REPO,
-  alive,
   listening,
   loopbackPrometheusYaml,
   panelQueries,
@@ -210,7 +209,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
 
   it('restarts a crashed service', async () => {
     const pid = stack!.pidOf('phoenix-generators')!;
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
     process.kill(pid, 'SIGKILL');
     await stack!.waitForOutput(/\[phoenix\] phoenix-generators exited \(SIGKILL\); restarting in \d+ ms/, 10_000);
     await stack!.waitForOutput(/\[phoenix\] phoenix-generators healthy again/, 30_000);
@@ -221,12 +220,12 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
 
   it('stops every service on Ctrl-C, leaving no process, no open port and no temp file', async () => {
     const pids = SERVICES.map((s) => stack!.pidOf(s)!);
-    expect(pids.every((p) => alive(p))).toBe(true);
+    expect(pids.every((p) => processAlive(p))).toBe(true);
     stack!.kill('SIGINT');
     const code = await stack!.exited;
     expect(code).toBe(0);
     expect(stack!.output()).toContain('[phoenix] stopped');
-    expect(pids.filter((p) => alive(p))).toEqual([]);
+    expect(pids.filter((p) => processAlive(p))).toEqual([]);
     const open: number[] = [];
     for (const l of [...LISTENERS, ...FLEET_LISTENERS]) {
       const port = ports.get(l.defaultPort)!;

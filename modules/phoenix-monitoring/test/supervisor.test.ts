@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from '@phoenix/testkit';
-import { freePorts } from '@phoenix/runtime';
-import { LISTENERS, ROOT, alive, startSupervisor, type Supervisor } from './helpers';
+import { freePorts, processAlive } from '@phoenix/runtime';
+import { LISTENERS, ROOT, startSupervisor, type Supervisor } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -54,11 +54,11 @@ describe('npm start supervisor', () => {
     supervisors.push(s);
     await s.waitForOutput(/\[phoenix\] ready: 2\/2 services healthy/, 30_000);
     const pids = names.map((n) => s.pidOf(n)!);
-    expect(pids.map(alive)).toEqual([true, true]);
+    expect(pids.map(processAlive)).toEqual([true, true]);
     s.kill('SIGKILL'); // no chance to stop its children
     await s.exited;
     // each service notices (IPC channel closed) and shuts down by itself
-    await waitFor(() => pids.every((p) => !alive(p)), { timeoutMs: 15_000, what: `${names.join(', ')} (pids ${pids.join(', ')}) to exit after their supervisor died` });
+    await waitFor(() => pids.every((p) => !processAlive(p)), { timeoutMs: 15_000, what: `${names.join(', ')} (pids ${pids.join(', ')}) to exit after their supervisor died` });
   });
 
   it('refuses an unknown environment with exit code 2 and names the known ones', async () => {

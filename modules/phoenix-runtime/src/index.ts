@@ -17,3 +17,4 @@ export { type ChildExit, type ChildReadiness, type ChildRestart, type ChildSuper
 export { type OutputStream, type OutputLine, type OutputLinesOptions, OutputLines } from './outputLines';
 export { type RunCommandOptions, type CommandResult, runCommand } from './runCommand';
 export { freePort, freePorts } from './freePort';
+export { processAlive } from './processAlive';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { memoryLogger, systemClock } from '@phoenix/runtime';
+import { memoryLogger, systemClock, processAlive } from '@phoenix/runtime';
 import { waitFor } from '@phoenix/testkit';
 import { superviseChild, type SupervisedChild } from './childProcess';
 
@@ -11,15 +11,6 @@ process.stderr.write('to stderr\\n');
 process.on('SIGTERM', () => { process.stdout.write('sigterm\\n'); process.exit(0); });
 setInterval(() => {}, 1000);
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('superviseChild', () => {
   let dir: string;
@@ -59,7 +50,7 @@ describe('superviseChild', () => {
     await waitFor(() => c.status().restarts === 2 && c.status().state === 'running', { what: 'the second restart' });
     const waits = log.records.filter((r) => r.msg === 'child exited; restarting').map((r) => r.restart_in_ms);
     expect(waits).toEqual([50, 100]);
-    expect(alive(first.pid!)).toBe(false);
+    expect(processAlive(first.pid!)).toBe(false);
   });
 
   test('restart() replaces the process at once (SIGTERM first); stop() ends it; stop twice and stop without start are fine', async () => {
@@ -81,7 +72,7 @@ describe('superviseChild', () => {
     await fresh.stop();
     await fresh.stop();
     expect(fresh.status()).toMatchObject({ state: 'stopped', pid: undefined });
-    expect(alive(last)).toBe(false);
+    expect(processAlive(last)).toBe(false);
     await expect(fresh.start()).rejects.toThrow('demo is stopped; it cannot be started again');
   });
 

@@ -1,14 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '@phoenix/runtime';
 
 /**
  * The agent's state directory (`<PHOENIX_DATA_DIR>/agent`), held by one agent at a time through a lock
@@ -43,7 +35,7 @@ export class StateDir {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const owner = Number.parseInt(fs.readFileSync(lock, 'utf8').trim(), 10);
-      if (Number.isInteger(owner) && owner > 0 && owner !== this.pid && alive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && owner !== this.pid && processAlive(owner)) {
         throw new Error(`${this.dir} is in use by another phoenix-agent (pid ${owner}); give each agent its own PHOENIX_DATA_DIR`);
       }
       fs.rmSync(lock, { force: true });

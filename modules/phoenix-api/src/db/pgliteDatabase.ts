@@ -1,23 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, type Results } from '@electric-sql/pglite';
-import { systemClock, type Clock, type Logger } from '@phoenix/runtime';
+import { systemClock, type Clock, type Logger, processAlive } from '@phoenix/runtime';
 import { checkChannel, unavailable, type Database, type DatabaseHealth, type QueryResult, type Row, type Session, type Transaction } from './database';
 import { ChannelHandlers } from './channels';
 import { HealthTracker } from './healthTracker';
 
 function result<R>(r: Results<R>): QueryResult<R> {
   return { rows: r.rows, rowCount: r.rowCount ?? r.affectedRows ?? r.rows.length };
-}
-
-/** True while process `pid` runs. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -33,7 +23,7 @@ function takeLock(dir: string): string {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && alive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
         throw new Error(`the PGlite database ${dir} is in use by process ${owner} (set PHOENIX_DATABASE_URL to share a PostgreSQL between replicas)`);
       }
       fs.rmSync(file, { force: true });

@@ -4,7 +4,7 @@ import { summarize } from '../analyzers/analyze';
 import { findScenario } from '../catalog/catalog';
 import type { ControlClient } from '../clients/control';
 import type { GeneratorsClient } from '../clients/generators';
-import { type Clock, iso, systemClock, type Logger } from '@phoenix/runtime';
+import { type Clock, iso, systemClock, type Logger, processAlive } from '@phoenix/runtime';
 import type { ValidationServiceConfig } from '../config';
 import { isFinal } from '../lifecycle/stateMachine';
 import { renderReport } from '../report/html';
@@ -57,16 +57,6 @@ interface InFlight {
   cancelReason?: string;
   /** Set by shutdown(): the run fails with this reason. */
   failReason?: string;
-}
-
-/** Is a process alive (signal 0)? EPERM means it exists but is not ours. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A sortable, readable run id: UTC time plus 4 random bytes. */
