@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { memoryLogger, freePorts } from '@phoenix/runtime';
-import { startPushgateway, waitFor, type PushgatewayHandle, type SpawnedService } from '@phoenix/testkit';
+import { startPushgateway, waitFor, type PushgatewayHandle, type SpawnedService, corePortsEnv } from '@phoenix/testkit';
 import { AgentService } from '../src/service';
-import { agentConfig, corePortsEnv, coreUrls, observatory, sendOtlp, startCore, tempDir, value, type CoreUrls } from './harness';
+import { agentConfig, coreUrls, observatory, sendOtlp, startCore, tempDir, value, type CoreUrls } from './harness';
 import { startTestApi, type TestApi } from './testApi';
 
 const HOST = 'agent-test-host';

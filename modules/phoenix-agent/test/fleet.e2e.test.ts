@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiFleet, ApiAgentList, AgentTaskList } from '@phoenix/contracts';
 import { validateApiFleet } from '@phoenix/contracts';
-import { spawnService, waitFor, type SpawnedService } from '@phoenix/testkit';
+import { spawnService, waitFor, type SpawnedService, corePortsEnv } from '@phoenix/testkit';
 import { freePorts } from '@phoenix/runtime';
-import { AGENT_MAIN, CONTROL_MAIN, CORE_MAIN, ROOT, corePortsEnv, requireBuilt, tempDir } from './harness';
+import { AGENT_MAIN, CONTROL_MAIN, CORE_MAIN, ROOT, requireBuilt, tempDir } from './harness';
 
 const API_MAIN = path.join(ROOT, 'modules/phoenix-api/dist/main.js');
 const GENERATORS_MAIN = path.join(ROOT, 'modules/phoenix-generators/dist/main.js');

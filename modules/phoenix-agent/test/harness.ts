@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseExposition, type Sample, freePorts } from '@phoenix/runtime';
+import { parseExposition, type Sample } from '@phoenix/runtime';
 import { spawnService, type SpawnedService } from '@phoenix/testkit';
 import { loadConfig, type AgentConfig } from '../src/config';
 import { AGENT_NODE_FLAGS } from '../src/nodeFlags';
@@ -22,19 +22,6 @@ export function tempDir(prefix: string): string {
 }
 
 /** The core's port variables on free ports (the agent derives the core's URLs from the same variables). */
-export async function corePortsEnv(): Promise<Record<string, string>> {
-  const [grpc, http, ff, opt, topk, obs, active, health] = await freePorts(8);
-  return {
-    PHOENIX_OTLP_GRPC_PORT: String(grpc),
-    PHOENIX_OTLP_HTTP_PORT: String(http),
-    PHOENIX_FULL_FIDELITY_PORT: String(ff),
-    PHOENIX_OPTIMIZED_PORT: String(opt),
-    PHOENIX_EXPERIMENTAL_TOPK_PORT: String(topk),
-    PHOENIX_OBSERVATORY_PORT: String(obs),
-    PHOENIX_ACTIVE_PORT: String(active),
-    PHOENIX_HEALTH_PORT: String(health),
-  };
-}
 
 export interface CoreUrls {
   observatory: string;

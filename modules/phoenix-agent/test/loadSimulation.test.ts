@@ -1,10 +1,10 @@
 /** load_simulation: a phoenix-generators profile (the generate CLI) against the host's own real core, then the report of what was sent. */
 import fs from 'node:fs';
 import { memoryLogger, freePorts } from '@phoenix/runtime';
-import { waitFor, type SpawnedService } from '@phoenix/testkit';
+import { waitFor, type SpawnedService, corePortsEnv } from '@phoenix/testkit';
 import { packageFile } from '../src/config';
 import { AgentService } from '../src/service';
-import { agentConfig, corePortsEnv, coreUrls, observatory, requireBuilt, startCore, tempDir, value, type CoreUrls } from './harness';
+import { agentConfig, coreUrls, observatory, requireBuilt, startCore, tempDir, value, type CoreUrls } from './harness';
 import { startTestApi, type TestApi } from './testApi';
 
 const HOST = 'load-host';

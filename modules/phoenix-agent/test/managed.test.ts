@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import { memoryLogger, systemClock, freePorts, processAlive } from '@phoenix/runtime';
-import { waitFor } from '@phoenix/testkit';
+import { waitFor, corePortsEnv } from '@phoenix/testkit';
 import { LogShipper } from '../src/logs/logShipper';
 import { AgentService } from '../src/service';
-import { agentConfig, CONTROL_MAIN, CORE_MAIN, corePortsEnv, coreUrls, observatory, requireBuilt, tempDir, value, type CoreUrls } from './harness';
+import { agentConfig, CONTROL_MAIN, CORE_MAIN, coreUrls, observatory, requireBuilt, tempDir, value, type CoreUrls } from './harness';
 import { startTestApi, type TestApi } from './testApi';
 
 const HOST = 'managed-host';

@@ -1,4 +1,5 @@
 export { waitFor } from './waitFor';
+export { type CorePortsEnv, CORE_PORT_VARIABLES, corePortsEnv } from './corePortsEnv';
 export { leafKeys } from './configKeys';
 export { packageOf, undeclaredImports } from './declaredImports';
 export { type SpawnedService, spawnService } from './spawnService';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseExposition, type Exposition, freePorts } from '@phoenix/runtime';
-import { spawnService, type SpawnedService } from '@phoenix/testkit';
+import { freePorts, parseExposition, type Exposition } from '@phoenix/runtime';
+import { corePortsEnv, spawnService, type SpawnedService } from '@phoenix/testkit';
 
 /** The phoenix-core entry point (built by `npx tsc -b` at the repository root). */
 export const CORE_MAIN = path.resolve(__dirname, '../../../phoenix-core/dist/main.js');
@@ -28,20 +28,14 @@ function requireBuilt(file: string, what: string): void {
 /** Starts the real phoenix-core (free ports for every listener, a temporary data dir) and waits for /health. */
 export async function startCore(env: Record<string, string> = {}): Promise<RunningCore> {
   requireBuilt(CORE_MAIN, 'phoenix-core');
-  const [grpc, http, ff, opt, topk, obs, active, health] = await freePorts(8);
+  const ports = await corePortsEnv();
+  const [grpc, http, ff, obs, health] = ['PHOENIX_OTLP_GRPC_PORT', 'PHOENIX_OTLP_HTTP_PORT', 'PHOENIX_FULL_FIDELITY_PORT', 'PHOENIX_OBSERVATORY_PORT', 'PHOENIX_HEALTH_PORT'].map((v) => ports[v as keyof typeof ports]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-generators-core-'));
   const svc = await spawnService(
     CORE_MAIN,
     {
       PHOENIX_BIND_ADDRESS: '127.0.0.1',
-      PHOENIX_OTLP_GRPC_PORT: String(grpc),
-      PHOENIX_OTLP_HTTP_PORT: String(http),
-      PHOENIX_FULL_FIDELITY_PORT: String(ff),
-      PHOENIX_OPTIMIZED_PORT: String(opt),
-      PHOENIX_EXPERIMENTAL_TOPK_PORT: String(topk),
-      PHOENIX_OBSERVATORY_PORT: String(obs),
-      PHOENIX_ACTIVE_PORT: String(active),
-      PHOENIX_HEALTH_PORT: String(health),
+      ...ports,
       PHOENIX_DATA_DIR: dataDir,
       PHOENIX_CONTROL_FILE: path.join(dataDir, 'optimization_mode.yaml'),
       PHOENIX_STALENESS_SECONDS: '300',
