@@ -44,17 +44,17 @@ eachBackend((h) => {
     const hosts = (fleet.body as ApiFleet).hosts;
     expect(hosts.map((x) => [x.host_id, x.allocation?.target_series ?? null, x.allocation?.max_mode ?? null, x.drained])).toEqual([
       ['drained-d', null, null, true],
-      ['quiet-a', 1142, 'conservative', false],
-      ['quiet-b', 1142, 'conservative', false],
-      ['spike-c', 5714, 'balanced', false],
+      ['quiet-a', 1101, 'conservative', false],
+      ['quiet-b', 1101, 'conservative', false],
+      ['spike-c', 5798, 'balanced', false],
     ]);
     expect((fleet.body as ApiFleet).allocation).toMatchObject({ feasible: true, planned_active_series: 7000, hosts_considered: 3 });
     const poll = await call(`${s.url}/api/v1/agent/tasks?wait=0`, 'GET', undefined, agentHeaders('spike-c'));
     const [task] = (poll.body as { tasks: AgentTask[] }).tasks;
-    expect(task).toMatchObject({ type: 'set_control', source: 'fleet_controller', priority: 10, config: { target_series: 5714, max_mode: 'balanced', source: 'fleet' } });
-    expect((task.config as { reason: string }).reason).toBe('level 3 of 5 (optimized:balanced, spike): 5000 series + 714 headroom');
+    expect(task).toMatchObject({ type: 'set_control', source: 'fleet_controller', priority: 10, config: { target_series: 5798, max_mode: 'balanced', source: 'fleet' } });
+    expect((task.config as { reason: string }).reason).toBe('level 3 of 5 (optimized:balanced, spike): 5000 series + 798 headroom');
     const metrics = (await call(`${s.url}/metrics`, 'GET')).body as string;
-    expect(metrics).toContain('phoenix_fleet_host_target_series{host_id="spike-c"} 5714');
+    expect(metrics).toContain('phoenix_fleet_host_target_series{host_id="spike-c"} 5798');
     expect(metrics).toContain('phoenix_fleet_allocation_feasible 1');
     expect(metrics).toContain('phoenix_fleet_planned_series 7000');
     expect(metrics).toContain('phoenix_fleet_hosts_with_spike 1');
@@ -62,13 +62,14 @@ eachBackend((h) => {
 
   it('an unchanged allocation sends nothing; a changed budget re-sends and supersedes the still-pending older task', async () => {
     expect((await s.fleet.runOnce()).sent).toEqual([]);
-    await call(`${s.url}/api/v1/fleet/budget`, 'PUT', { target_series: 9000 });
+    // a budget that fits every host at full fidelity: every target changes
+    await call(`${s.url}/api/v1/fleet/budget`, 'PUT', { target_series: 20_000 });
     const run = await s.fleet.runOnce();
     expect(run.sent).toEqual(['quiet-a', 'quiet-b', 'spike-c']);
     const tasks = ((await call(`${s.url}/api/v1/tasks?host_id=quiet-a`, 'GET')).body as { tasks: AgentTask[] }).tasks;
     expect(tasks.map((t) => [t.status, (t.config as { target_series: number }).target_series])).toEqual([
-      ['pending', 1285],
-      ['cancelled', 1142],
+      ['pending', 1667],
+      ['cancelled', 1101],
     ]);
     expect(tasks[1].error).toBe(`superseded by ${tasks[0].id}`);
   });
