@@ -61,8 +61,8 @@ describe('reduction pipelines', () => {
         topkStreams: k.topkStreams,
       };
     }
-    // the figures for the closing note
-    console.log(JSON.stringify(report, null, 2));
+    // the figures for a closing note, on request (PHOENIX_PIPELINES_REPORT=1)
+    if (process.env.PHOENIX_PIPELINES_REPORT) console.log(JSON.stringify(report, null, 2));
   });
 
   test('random workloads with churn, restarts and counter resets: exact totals, monotonic rollups, reference top-k, rule-implied series counts', () => {
