@@ -162,14 +162,6 @@ export {
   validateLoadProfile,
 } from './generatorsValidators';
 export {
-  createOpenApiResponseValidator,
-  generatorsOpenApiPath,
-  loadGeneratorsOpenApi,
-  matchOpenApiPath,
-  type OpenApiDocument,
-  type OpenApiResponseValidator,
-} from './generatorsOpenApi';
-export {
   validateBenchmarkList,
   validateBenchmarkRequest,
   validateBenchmarkResult,
@@ -210,12 +202,6 @@ export {
   validateTaskSetControl,
 } from './fleetValidators';
 export {
-  createValidationOpenApiValidator,
-  loadValidationOpenApi,
-  validationOpenApiPath,
-  type ValidationOpenApiValidator,
-} from './validationOpenApi';
-export {
   phaseMultiplier,
   profileDuration,
   type ProfilePoint,
@@ -223,3 +209,12 @@ export {
 } from './loadProfileSchedule';
 export { type YamlDocumentKind, YamlDocumentError, parseYamlDocument, loadYamlFile } from './loadYamlFile';
 export { LOAD_PROFILE, parseLoadProfile, loadProfileFile } from './loadProfileFile';
+export {
+  type OpenApiDocument,
+  type OpenApiName,
+  type OpenApiResponseValidator,
+  createOpenApiValidator,
+  loadOpenApi,
+  matchOpenApiPath,
+  openApiPath,
+} from './openApi';

@@ -1,7 +1,7 @@
-import { createValidationOpenApiValidator, loadValidationOpenApi } from '@phoenix/contracts';
+import { createOpenApiValidator } from '@phoenix/contracts';
 
-const validator = createValidationOpenApiValidator();
-const doc = loadValidationOpenApi();
+const validator = createOpenApiValidator('validation');
+const doc = validator.doc;
 
 /** `METHOD template status` of every response validated. */
 export const seen = new Set<string>();

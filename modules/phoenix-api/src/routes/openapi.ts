@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { createAjv, createValidator, fleetSchemas, formatAjvErrors, type ContractValidator } from '@phoenix/contracts';
+import { createAjv, createValidator, fleetSchemas, formatAjvErrors, openApiPath, type ContractValidator } from '@phoenix/contracts';
 
 export type Role = 'public' | 'agent' | 'viewer' | 'operator' | 'admin';
 export const ROLES: readonly Role[] = ['public', 'agent', 'viewer', 'operator', 'admin'];
@@ -32,17 +32,9 @@ export interface Operation {
 
 type Json = Record<string, unknown>;
 
-/** contracts/openapi/api.openapi.yaml (from src/routes or dist/routes). */
+/** contracts/openapi/api.openapi.yaml. */
 export function apiOpenApiPath(): string {
-  const candidates = [path.resolve(__dirname, '..', '..', '..', '..', 'contracts', 'openapi', 'api.openapi.yaml')];
-  try {
-    candidates.push(path.join(path.dirname(require.resolve('@phoenix/contracts/package.json')), 'openapi', 'api.openapi.yaml'));
-  } catch {
-    // not installed as a package (jest maps it to the sources)
-  }
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`the phoenix-api OpenAPI document was not found (looked in ${candidates.join(', ')})`);
-  return found;
+  return openApiPath('api');
 }
 
 function deref(doc: Json, node: unknown): Json {

@@ -1,10 +1,6 @@
-import path from 'node:path';
-import YAML from 'yaml';
-import fs from 'node:fs';
 import { memoryLogger, silentLogger, type Logger } from '@phoenix/runtime';
-import { createValidationOpenApiValidator, type OpenApiDocument, type ValidationOpenApiValidator } from '@phoenix/contracts';
+import { createOpenApiValidator, type OpenApiResponseValidator } from '@phoenix/contracts';
 import { loadConfig, type ApiServiceConfig } from '../../src/config';
-import { apiOpenApiPath } from '../../src/routes/openapi';
 import { ApiService, type ApiServiceDeps } from '../../src/service';
 import type { DbHarness } from './dbHarness';
 
@@ -74,14 +70,11 @@ export function heartbeat(over: Record<string, unknown> = {}): Record<string, un
   };
 }
 
-let validator: ValidationOpenApiValidator | undefined;
+let validator: OpenApiResponseValidator | undefined;
 
 /** Validates a response against contracts/openapi/api.openapi.yaml (status documented, body matching). */
 export function checkResponse(method: string, requestPath: string, a: Answer): string[] {
-  if (!validator) {
-    const file = apiOpenApiPath();
-    validator = createValidationOpenApiValidator(YAML.parse(fs.readFileSync(file, 'utf8')) as OpenApiDocument, path.dirname(file));
-  }
+  validator ??= createOpenApiValidator('api');
   const media = a.status === 204 ? undefined : validator.media(method, requestPath, a.status)[0];
   const r = validator(method, requestPath.split('?')[0], a.status, a.status === 204 ? undefined : a.body, media);
   return r.ok ? [] : r.errors;

@@ -1,4 +1,4 @@
-import { createOpenApiResponseValidator, loadGeneratorsOpenApi } from '@phoenix/contracts';
+import { createOpenApiValidator } from '@phoenix/contracts';
 import { Registry } from 'prom-client';
 import { listenHttp, ManualClock, silentLogger, type HttpListener } from '@phoenix/runtime';
 import { defaultExporterConfig } from '../exporter/exporterConfig';
@@ -10,8 +10,8 @@ import { defaultWorkloadConfig } from '../workload/workloadConfig';
 import { createApiApp } from './createApiApp';
 import { defaultGeneratorsApiConfig, type GeneratorsApiConfig } from './generatorsApiConfig';
 
-const doc = loadGeneratorsOpenApi();
-const validateResponse = createOpenApiResponseValidator(doc);
+const validateResponse = createOpenApiValidator('generators');
+const doc = validateResponse.doc;
 const exercised = new Set<string>();
 
 interface Harness {

@@ -2,33 +2,55 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { createAjv, formatAjvErrors, type ValidationResult } from './createValidator';
-import { matchOpenApiPath, type OpenApiDocument } from './generatorsOpenApi';
+
+/** The OpenAPI documents of contracts/openapi/: `<name>.openapi.yaml`. */
+export type OpenApiName = 'api' | 'control' | 'generators' | 'validation';
+
+/** The parts of an OpenAPI 3.0 document the response validator reads. */
+export interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+  components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown> };
+}
 
 /** Validates a response body (method, concrete path, status, body, media type: the first documented by default). */
-export interface ValidationOpenApiValidator {
+export interface OpenApiResponseValidator {
   (method: string, requestPath: string, status: number, body: unknown, mediaType?: string): ValidationResult<unknown>;
-  /** The media types documented for a response. */
+  /** The media types documented for a response (none for an unknown operation or status). */
   media(method: string, requestPath: string, status: number): string[];
+  readonly doc: OpenApiDocument;
 }
 
 /** The contracts directory (holds openapi/ and schemas/), from src/ (jest) or dist/src/ (compiled). */
 function contractsDir(): string {
   let dir = __dirname;
   for (let i = 0; i < 4; i++) {
-    if (fs.existsSync(path.join(dir, 'openapi', 'validation.openapi.yaml'))) return dir;
+    if (fs.existsSync(path.join(dir, 'openapi')) && fs.existsSync(path.join(dir, 'schemas'))) return dir;
     dir = path.dirname(dir);
   }
-  throw new Error(`contracts/openapi/validation.openapi.yaml not found above ${__dirname}`);
+  throw new Error(`contracts/openapi not found above ${__dirname}`);
 }
 
-/** Path of the phoenix-validation OpenAPI document. */
-export function validationOpenApiPath(): string {
-  return path.join(contractsDir(), 'openapi', 'validation.openapi.yaml');
+/** Path of `contracts/openapi/<name>.openapi.yaml`. */
+export function openApiPath(name: OpenApiName): string {
+  return path.join(contractsDir(), 'openapi', `${name}.openapi.yaml`);
 }
 
-/** Loads the phoenix-validation OpenAPI document. */
-export function loadValidationOpenApi(file = validationOpenApiPath()): OpenApiDocument {
-  return YAML.parse(fs.readFileSync(file, 'utf8')) as OpenApiDocument;
+/** Loads `contracts/openapi/<name>.openapi.yaml`. */
+export function loadOpenApi(name: OpenApiName): OpenApiDocument {
+  const doc = YAML.parse(fs.readFileSync(openApiPath(name), 'utf8')) as OpenApiDocument;
+  if (typeof doc.openapi !== 'string' || !doc.openapi.startsWith('3.0')) throw new Error(`${openApiPath(name)}: not an OpenAPI 3.0 document`);
+  return doc;
+}
+
+/** The template of `paths` that matches a concrete request path (`{param}` matches one segment). */
+export function matchOpenApiPath(doc: OpenApiDocument, requestPath: string): string | undefined {
+  const clean = requestPath.split('?')[0];
+  for (const template of Object.keys(doc.paths)) {
+    const re = new RegExp('^' + template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+') + '$');
+    if (re.test(clean)) return template;
+  }
+  return undefined;
 }
 
 function localRef(doc: OpenApiDocument, ref: string): unknown {
@@ -38,17 +60,19 @@ function localRef(doc: OpenApiDocument, ref: string): unknown {
   return cur;
 }
 
+type Response = { content?: Record<string, { schema?: unknown }> };
+
 /**
- * A validator of response bodies against an OpenAPI 3.0 document whose schemas reference JSON Schema files
- * (`../schemas/x.schema.json`, optionally with a fragment such as `#/definitions/BenchmarkRun`). Every schema
- * file of the contracts is registered under its `$id`, so schemas may reference each other. A status or a
- * media type the operation does not document fails validation. Media types: application/json, text/plain,
- * text/html (the body is then the text).
+ * A validator of response bodies against `contracts/openapi/<name>.openapi.yaml`, whose schemas reference the
+ * JSON Schema files of contracts/schemas (`../schemas/x.schema.json`, optionally with a fragment such as
+ * `#/definitions/BenchmarkRun`); every schema file is registered under its `$id`, so schemas may reference each
+ * other; local `#/components/...` references are inlined. A status the operation does not document (and no
+ * `default` response), or a media type it does not document, fails validation. Media types: application/json,
+ * text/plain, text/html (the body is then the text).
  */
-export function createValidationOpenApiValidator(
-  doc: OpenApiDocument = loadValidationOpenApi(),
-  docDir = path.dirname(validationOpenApiPath()),
-): ValidationOpenApiValidator {
+export function createOpenApiValidator(name: OpenApiName): OpenApiResponseValidator {
+  const doc = loadOpenApi(name);
+  const docDir = path.dirname(openApiPath(name));
   const ajv = createAjv();
   const idsByFile = new Map<string, string>();
   const schemaDir = path.resolve(docDir, '..', 'schemas');
@@ -66,31 +90,28 @@ export function createValidationOpenApiValidator(
     if (typeof obj.$ref === 'string') {
       if (obj.$ref.startsWith('#/')) return convert(localRef(doc, obj.$ref));
       const [file, fragment] = obj.$ref.split('#');
-      const abs = path.resolve(docDir, file);
-      const id = idsByFile.get(abs);
+      const id = idsByFile.get(path.resolve(docDir, file));
       if (!id) throw new Error(`OpenAPI references ${obj.$ref}, which is not a contracts schema`);
       return { $ref: fragment ? `${id}#${fragment}` : id };
     }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(obj)) out[k] = convert(v);
-    return out;
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, convert(v)]));
   };
-  const responseOf = (method: string, requestPath: string, status: number): { content?: Record<string, { schema?: unknown }> } | string => {
+  const responseOf = (method: string, requestPath: string, status: number): Response | string => {
     const template = matchOpenApiPath(doc, requestPath);
     if (!template) return `(document): path ${requestPath} is not in the OpenAPI document`;
     const op = doc.paths[template][method.toLowerCase()];
     if (!op) return `(document): ${method.toUpperCase()} ${template} is not in the OpenAPI document`;
-    let response = op.responses?.[String(status)];
+    let response = op.responses?.[String(status)] ?? op.responses?.default;
     if (response === undefined) return `(document): status ${status} is not documented for ${method.toUpperCase()} ${template}`;
     while (typeof (response as { $ref?: unknown }).$ref === 'string') response = localRef(doc, (response as { $ref: string }).$ref);
-    return response as { content?: Record<string, { schema?: unknown }> };
+    return response as Response;
   };
   const cache = new Map<string, (body: unknown) => ValidationResult<unknown>>();
   const validator = ((method: string, requestPath: string, status: number, body: unknown, mediaType?: string): ValidationResult<unknown> => {
     const response = responseOf(method, requestPath, status);
     if (typeof response === 'string') return { ok: false, errors: [response] };
     const content = response.content ?? {};
-    const media = mediaType ?? Object.keys(content)[0];
+    const media = mediaType?.split(';')[0].trim() ?? Object.keys(content)[0];
     const key = `${method.toLowerCase()} ${matchOpenApiPath(doc, requestPath)} ${status} ${media}`;
     let validate = cache.get(key);
     if (!validate) {
@@ -105,10 +126,11 @@ export function createValidationOpenApiValidator(
       cache.set(key, validate);
     }
     return validate(body);
-  }) as ValidationOpenApiValidator;
+  }) as OpenApiResponseValidator;
   validator.media = (method, requestPath, status) => {
     const response = responseOf(method, requestPath, status);
     return typeof response === 'string' ? [] : Object.keys(response.content ?? {});
   };
+  Object.defineProperty(validator, 'doc', { value: doc });
   return validator;
 }
