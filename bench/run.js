@@ -22,6 +22,7 @@ const { measureControl } = require('./controlFile');
 const { measureFreshness } = require('./freshness');
 const { measureScrapeInterference } = require('./scrapeInterference');
 const { measureMemory } = require('./memory');
+const { measureFleet } = require('./fleet');
 
 /** @type {Record<string, (ctx: import('./lib/config').BenchContext) => Promise<import('./lib/figure').Figure[]>>} */
 const MEASURES = {
@@ -31,6 +32,7 @@ const MEASURES = {
   freshness: measureFreshness,
   scrape: measureScrapeInterference,
   memory: measureMemory,
+  fleet: measureFleet,
 };
 
 /**

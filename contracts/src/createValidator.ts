@@ -1,5 +1,6 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type addFormatsType from 'ajv-formats';
 
 /** Outcome of validating an untrusted document against a contract schema. */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -15,7 +16,13 @@ export interface ContractValidator<T> {
  * the standard formats, and `x-hint` as an annotation carrying a human hint for an error.
  */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
+  // loaded on first use, not when the contracts are imported: a process that validates nothing (an idle
+  // phoenix-agent, whose target is < 50 MB RSS) does not pay for ajv
+  /* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy load (see above) */
+  const AjvClass = (require('ajv') as { default: typeof Ajv }).default;
+  const addFormats = (require('ajv-formats') as { default: typeof addFormatsType }).default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const ajv = new AjvClass({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
   // OpenAPI documents carry these annotations inside their schemas.
@@ -73,18 +80,35 @@ export function formatAjvErrors(errors: ErrorObject[] | null | undefined): strin
   return out;
 }
 
-const shared = createAjv();
+let shared: Ajv | undefined;
+/** schemas registered on the shared instance before it exists */
+const pending: Array<Record<string, unknown>> = [];
+function addTo(ajv: Ajv, s: Record<string, unknown>): void {
+  const id = String(s.$id);
+  if (!ajv.getSchema(id)) ajv.addSchema(s, id);
+}
+/** The shared Ajv instance, created (with the schemas registered so far) on the first validation. */
+function sharedAjv(): Ajv {
+  if (!shared) {
+    shared = createAjv();
+    for (const s of pending.splice(0)) addTo(shared, s);
+  }
+  return shared;
+}
 
 /**
  * A validator for a contract schema on the shared Ajv instance, compiled on its first use: importing the
  * contracts compiles nothing, so a process pays (in start time and memory: ~25 MB for every schema) only
  * for the validators it calls.
  */
-export function createValidator<T>(schema: Record<string, unknown>, ajv: Ajv = shared): ContractValidator<T> {
+export function createValidator<T>(schema: Record<string, unknown>, ajv?: Ajv): ContractValidator<T> {
   const id = typeof schema.$id === 'string' ? schema.$id : String(schema.title ?? 'schema');
   let compiled: ValidateFunction | undefined;
   const fn = ((data: unknown): ValidationResult<T> => {
-    compiled ??= ajv.getSchema(id) ?? ajv.compile(schema);
+    if (!compiled) {
+      const a = ajv ?? sharedAjv();
+      compiled = a.getSchema(id) ?? a.compile(schema);
+    }
     if (compiled(data)) return { ok: true, value: data as T };
     return { ok: false, errors: formatAjvErrors(compiled.errors) };
   }) as ContractValidator<T>;
@@ -93,9 +117,8 @@ export function createValidator<T>(schema: Record<string, unknown>, ajv: Ajv = s
 }
 
 /** Registers schemas that others reference by `$id` (relative `$ref`s such as `agent_task.schema.json`). */
-export function addSchemas(schemas: Array<Record<string, unknown>>, ajv: Ajv = shared): void {
-  for (const s of schemas) {
-    const id = String(s.$id);
-    if (!ajv.getSchema(id)) ajv.addSchema(s, id);
-  }
+export function addSchemas(schemas: Array<Record<string, unknown>>, ajv?: Ajv): void {
+  const target = ajv ?? shared;
+  if (target) for (const s of schemas) addTo(target, s);
+  else pending.push(...schemas);
 }

@@ -218,3 +218,12 @@ export {
   matchOpenApiPath,
   openApiPath,
 } from './openApi';
+export {
+  type ExpositionSample,
+  type IngestMemory,
+  type KpiBuild,
+  OBSERVATORY,
+  buildKpis,
+  isObservatoryKpiMetric,
+} from './observatoryKpis';
+export { yaml as lazyYaml } from './lazyYaml';

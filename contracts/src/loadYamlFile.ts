@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import YAML from 'yaml';
+import { yaml } from './lazyYaml';
 import type { ValidationResult } from './createValidator';
 
 /** A kind of YAML document: its name in messages (`load profile`) and the validator of its schema. */
@@ -30,7 +30,7 @@ export class YamlDocumentError extends Error {
 export function parseYamlDocument<T>(text: string, source: string, kind: YamlDocumentKind<T>): T {
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
+    doc = yaml().parse(text);
   } catch (err) {
     const problem = `not valid YAML: ${(err as Error).message}`;
     throw new YamlDocumentError(source, [problem], `${source}: ${problem}`);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import { yaml } from './lazyYaml';
 import { createAjv, formatAjvErrors, type ValidationResult } from './createValidator';
 
 /** The OpenAPI documents of contracts/openapi/: `<name>.openapi.yaml`. */
@@ -38,7 +38,7 @@ export function openApiPath(name: OpenApiName): string {
 
 /** Loads `contracts/openapi/<name>.openapi.yaml`. */
 export function loadOpenApi(name: OpenApiName): OpenApiDocument {
-  const doc = YAML.parse(fs.readFileSync(openApiPath(name), 'utf8')) as OpenApiDocument;
+  const doc = yaml().parse(fs.readFileSync(openApiPath(name), 'utf8')) as OpenApiDocument;
   if (typeof doc.openapi !== 'string' || !doc.openapi.startsWith('3.0')) throw new Error(`${openApiPath(name)}: not an OpenAPI 3.0 document`);
   return doc;
 }

@@ -6,7 +6,6 @@ export { type ActuatorConfig, defaultActuatorConfig, validateActuatorConfig } fr
 export { type PidConfig, type PidTerms, defaultPidConfig, validatePidConfig, Pid } from './actuator/pid';
 export { type ObserverConfig, defaultObserverConfig, validateObserverConfig } from './observer/config';
 export { type KpiSource, type ScrapeFailure, type ScrapeOutcome, Observer } from './observer/observer';
-export { type IngestMemory, type KpiBuild, OBSERVATORY, buildKpis, isWanted as isObservatoryMetric } from './observer/kpis';
 export { type ControlFileWriterConfig, defaultControlFileWriterConfig, validateControlFileWriterConfig } from './controlFileWriter/config';
 export { type WriteRequest, type WriteResult, ControlFileWriter } from './controlFileWriter/writer';
 export { type HistoryConfig, defaultHistoryConfig, validateHistoryConfig } from './history/config';

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import YAML from 'yaml';
-import { validateOptimizationMode, type OptimizationMode } from '@phoenix/contracts';
+import { validateOptimizationMode, type OptimizationMode, lazyYaml } from '@phoenix/contracts';
 import { iso, writeFileAtomic, type Clock } from '@phoenix/runtime';
 
 type Mode = OptimizationMode['mode'];
@@ -60,7 +59,7 @@ export class CoreControlFile {
     }
     let parsed: unknown;
     try {
-      parsed = YAML.parse(text);
+      parsed = lazyYaml().parse(text);
     } catch (err) {
       return { document: this.defaults(0), from: 'defaults', problems: [`YAML: ${(err as Error).message}`] };
     }
@@ -89,7 +88,7 @@ export class CoreControlFile {
     if (current.from === 'file' && same(current.document, doc)) return { written: false, document: current.document };
     const v = validateOptimizationMode(doc);
     if (!v.ok) throw new Error(`the control document breaks optimization_mode.schema.json: ${v.errors.join('; ')}`);
-    const d = new YAML.Document(doc);
+    const d = new (lazyYaml().Document)(doc);
     d.commentBefore = HEADER;
     writeFileAtomic(this.path, d.toString());
     return { written: true, document: doc };

@@ -1,5 +1,4 @@
-import type { KpiSample } from '@phoenix/contracts';
-import { OBSERVATORY, buildKpis } from '@phoenix/control';
+import { OBSERVATORY, buildKpis, type KpiSample } from '@phoenix/contracts';
 import type { Sample } from '@phoenix/runtime';
 
 /**

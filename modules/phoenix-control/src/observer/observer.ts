@@ -1,10 +1,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { KpiReading } from '../actuator/actuator';
 import { type Clock, type HttpListener, type Lifecycle, LifecycleGuard, type Logger, listenHttp, parseExposition, type Sample, type TimerHandle } from '@phoenix/runtime';
-import type { ControlKpis, ControlPipelineValues } from '@phoenix/contracts';
+import { buildKpis, isObservatoryKpiMetric, OBSERVATORY, type ControlKpis, type ControlPipelineValues, type IngestMemory } from '@phoenix/contracts';
 import { optionalGauge } from '../promUtil';
 import type { ObserverConfig } from './config';
-import { buildKpis, isWanted, OBSERVATORY, type IngestMemory } from './kpis';
 
 /** Where the controller gets its KPIs from (the observer, or a fake in tests). */
 export interface KpiSource {
@@ -192,7 +191,7 @@ export class Observer implements KpiSource, Lifecycle {
     const url = `${this.cfg.coreUrl.replace(/\/+$/, '')}/metrics`;
     const got = await this.get(url, 'text/plain;version=0.0.4');
     if (!got.ok) return got;
-    const { samples } = parseExposition(got.body, isWanted);
+    const { samples } = parseExposition(got.body, isObservatoryKpiMetric);
     return { ok: true, samples };
   }
 

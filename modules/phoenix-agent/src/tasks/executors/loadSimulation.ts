@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
-import { validateTaskLoadSimulation, type TaskLoadSimulation } from '@phoenix/contracts';
+import { validateTaskLoadSimulation, type TaskLoadSimulation, lazyYaml } from '@phoenix/contracts';
 import { failed, succeeded, type TaskExecutor, type TaskOutcome } from '../types';
 
 export interface LoadSimulationDeps {
@@ -30,14 +29,14 @@ function profileArg(c: TaskLoadSimulation, d: LoadSimulationDeps, taskId: string
     return { arg: '', error: `load_simulation.profile: unknown profile ${JSON.stringify(name)} (known: ${known.sort().join(', ')})` };
   }
   if (c.hosts === undefined && c.processes_per_host === undefined) return { arg: file };
-  const profile = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const profile = lazyYaml().parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   if (c.hosts !== undefined) profile.hosts = c.hosts;
   if (c.processes_per_host !== undefined) profile.processes_per_host = c.processes_per_host;
   // the CLI wants a profile file named after the profile: one directory per task
   const taskDir = path.join(d.workDir, `load-${taskId.replace(/[^A-Za-z0-9_-]/g, '_')}`);
   fs.mkdirSync(taskDir, { recursive: true });
   const derived = path.join(taskDir, `${name}.yaml`);
-  fs.writeFileSync(derived, YAML.stringify(profile));
+  fs.writeFileSync(derived, lazyYaml().stringify(profile));
   return { arg: derived, cleanup: taskDir };
 }
 

@@ -1,7 +1,17 @@
-import type { ControlKpis, ControlPipelineValues } from '@phoenix/contracts';
-import type { Sample } from '@phoenix/runtime';
+import type { ControlKpis, ControlPipelineValues } from './generated';
 
-/** The observatory metric names (contracts/metrics/observatory.md) the observer reads. */
+/** One sample of a Prometheus text exposition (the runtime's parser gives these). */
+export interface ExpositionSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+type Sample = ExpositionSample;
+
+/**
+ * The observatory metric names (contracts/metrics/observatory.md) the KPIs are read from: by phoenix-control's
+ * observer, and by phoenix-agent for its KPI samples.
+ */
 export const OBSERVATORY = {
   pipelineSeries: 'phoenix_pipeline_series',
   costReduction: 'phoenix_pipeline_cost_reduction_ratio',
@@ -19,7 +29,7 @@ export const OBSERVATORY = {
 } as const;
 
 const WANTED = new Set<string>(Object.values(OBSERVATORY));
-export const isWanted = (name: string): boolean => WANTED.has(name);
+export const isObservatoryKpiMetric = (name: string): boolean => WANTED.has(name);
 
 const PIPELINES = ['full_fidelity', 'optimized', 'experimental_topk'] as const;
 const MODES = ['conservative', 'balanced', 'aggressive'] as const;
