@@ -6,6 +6,7 @@ import { conflict, forbidden, notFound } from '../errors';
 import { FINAL_STATUSES, taskRepo, type StoredReport, type TaskRow, type TaskType } from '../repo/taskRepo';
 import type { ApiMetrics } from '../telemetry/metrics';
 import { retryDelayMs, type QueueConfig } from './config';
+import { ClaimHints } from './claimHints';
 import { Waiters } from './waiters';
 
 /** The channel of "a task is claimable for host X" (payload: the host id, or `host\tms` for a retry due at ms). */
@@ -53,6 +54,7 @@ function sameReport(a: StoredReport, b: StoredReport): boolean {
  */
 export class TaskQueue {
   readonly waiters: Waiters;
+  readonly hints = new ClaimHints();
   private readonly random: () => number;
   private unsubscribe: Array<() => void> = [];
 
@@ -64,7 +66,30 @@ export class TaskQueue {
   /** Listens for wake-ups (and looks again after the notification connection came back). */
   async start(): Promise<void> {
     this.unsubscribe.push(await this.d.db.listen(TASKS_CHANNEL, (payload) => this.onNotification(payload)));
-    this.unsubscribe.push(this.d.db.onReconnect(() => this.waiters.wakeAll()));
+    this.unsubscribe.push(
+      this.d.db.onReconnect(() => {
+        // notifications may have been missed: every host may have work until the database says again
+        this.hints.reset();
+        this.waiters.wakeAll();
+        void this.loadHints();
+      }),
+    );
+    await this.loadHints();
+  }
+
+  /** Which hosts have pending tasks (after LISTEN is up); on failure every host stays "may have work". */
+  private async loadHints(): Promise<void> {
+    try {
+      const rows = await taskRepo.pendingHosts(this.d.db);
+      this.hints.load(rows.map((r) => ({ hostId: r.host_id, at: r.due ? r.due.getTime() : 0 })));
+    } catch (err) {
+      this.d.log.warn('pending hosts not loaded: every long poll claims', { err: (err as Error).message });
+    }
+  }
+
+  /** A host's tasks may have become claimable outside the queue (it was undrained): its next poll claims. */
+  async hostChanged(hostId: string, tx: Transaction): Promise<void> {
+    await tx.notify(TASKS_CHANNEL, hostId);
   }
 
   /** Answers every waiting long poll (empty) and stops listening. */
@@ -121,22 +146,32 @@ export class TaskQueue {
    */
   async poll(hostId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<TaskRow[]> {
     const deadline = this.d.clock.now() + waitMs;
+    let woken = false;
     for (;;) {
       const remaining = deadline - this.d.clock.now();
       const w = remaining > 0 && !signal?.aborted ? this.waiters.wait(hostId, remaining) : undefined;
       const onAbort = (): void => w?.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const tasks = await this.claim(hostId, max).catch((err: unknown) => {
-          w?.cancel();
-          throw err;
-        });
+        // a host this process knows has nothing claimable waits without a query (see ClaimHints); a wake claims
+        const now = this.d.clock.now();
+        const gen = this.hints.generation(hostId);
+        const claim = woken || !w || this.hints.mayHaveWork(hostId, now);
+        const tasks = claim
+          ? await this.claim(hostId, max).catch((err: unknown) => {
+              w?.cancel();
+              throw err;
+            })
+          : [];
+        // fewer than asked for: nothing more was claimable (what is due later stays known)
+        if (claim && tasks.length < max) this.hints.claimedNothing(hostId, gen, now);
         if (tasks.length > 0 || !w) {
           w?.cancel();
           return tasks;
         }
         this.d.metrics.pollWaits.inc();
         if ((await w.promise) !== 'wake') return [];
+        woken = true;
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
@@ -196,11 +231,13 @@ export class TaskQueue {
   private onNotification(payload: string): void {
     const tab = payload.indexOf('\t');
     if (tab < 0) {
+      this.hints.notify(payload);
       this.waiters.wake(payload);
       return;
     }
     const host = payload.slice(0, tab);
     const at = Number(payload.slice(tab + 1));
+    this.hints.notify(host, Number.isFinite(at) ? at : 0);
     if (Number.isFinite(at)) this.waiters.wakeAt(host, at);
     else this.waiters.wake(host);
   }

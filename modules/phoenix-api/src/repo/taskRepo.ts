@@ -232,6 +232,15 @@ export const taskRepo = {
   },
 
   /** Tasks by type and status (for the gauges). */
+  /** The hosts with pending tasks, each with when its earliest one becomes claimable (now when not deferred). */
+  async pendingHosts(q: Queryable): Promise<Array<{ host_id: string; due: Date | null }>> {
+    const { rows } = await q.query<{ host_id: string; due: Date | null }>(
+      `SELECT host_id, CASE WHEN bool_or(not_before IS NULL) THEN NULL ELSE MIN(not_before) END AS due
+         FROM agent_tasks WHERE status = 'pending' GROUP BY host_id`,
+    );
+    return rows;
+  },
+
   async counts(q: Queryable): Promise<Array<{ type: TaskType; status: TaskStatus; n: number }>> {
     const { rows } = await q.query<{ type: TaskType; status: TaskStatus; n: number }>('SELECT type, status, count(*)::int AS n FROM agent_tasks GROUP BY type, status ORDER BY type, status');
     return rows;

@@ -54,7 +54,14 @@ export const fleetHandlers: Record<string, Handler> = {
 
   async drainAgent(ctx, input) {
     const body = input.body as ApiHostDrainRequest;
-    if (!(await agentRepo.setDrained(ctx.db, input.path.host_id, body.drained, body.reason ?? null))) throw notFound(`host ${input.path.host_id}`);
+    const hostId = input.path.host_id;
+    const found = await ctx.db.transaction(async (tx) => {
+      const ok = await agentRepo.setDrained(tx, hostId, body.drained, body.reason ?? null);
+      // undrained: its pending tasks are claimable again (every replica's long polls hear it)
+      if (ok && !body.drained) await ctx.queue.hostChanged(hostId, tx);
+      return ok;
+    });
+    if (!found) throw notFound(`host ${hostId}`);
     ctx.log.info(body.drained ? 'host drained' : 'host undrained', { host_id: input.path.host_id, reason: body.reason });
     return agentReply(ctx, input.path.host_id);
   },
