@@ -61,6 +61,4 @@ module.exports = tseslint.config(
       ],
     },
   },
-  // TEMPORARY: these two are being extended on the compose branch, and split under 400 lines when it lands
-  { files: ['modules/phoenix-monitoring/grafana/generate-dashboards.js', 'scripts/docker-stack-test.js'], rules: { 'max-lines': 'off' } },
 );

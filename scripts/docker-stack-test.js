@@ -7,6 +7,8 @@
  *   1. `docker-compose up -d --build` (environment ci, without the grafana profile; every published port a
  *      free loopback port chosen here, so nothing assumes the defaults are free);
  *   2. every service healthy (Docker healthchecks);
+ *   2b. the fleet: phoenix-api on PostgreSQL lists this host's agent healthy with its core's KPIs, the agent's
+ *      KPIs are at the Pushgateway, and Prometheus scrapes phoenix-api and the Pushgateway;
  *   3. a short benchmark through the validation API completes and passes;
  *   4. the generators pushed into a spike through their API: the control file switches mode and the active
  *      output (:8892) drops under the budget while full fidelity is over it;
@@ -25,10 +27,11 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { setTimeout: sleep } = require('node:timers/promises');
 const { freePorts } = require('@phoenix/runtime');
 const YAML = require('yaml');
 const { readEnvFile } = require('./lib/envFile');
+const { until, getJson, sendJson } = require('./lib/poll');
+const { fleetStep } = require('./lib/dockerFleetStep');
 
 /** @typedef {import('@phoenix/contracts').BenchmarkRun} BenchmarkRun */
 /** @typedef {import('@phoenix/contracts').ControlHistory} ControlHistory */
@@ -60,7 +63,7 @@ const PORT_VARS = [
   'PHOENIX_OTLP_GRPC_PORT', 'PHOENIX_OTLP_HTTP_PORT', 'PHOENIX_FULL_FIDELITY_PORT', 'PHOENIX_OPTIMIZED_PORT',
   'PHOENIX_EXPERIMENTAL_TOPK_PORT', 'PHOENIX_OBSERVATORY_PORT', 'PHOENIX_ACTIVE_PORT', 'PHOENIX_HEALTH_PORT',
   'PHOENIX_OBSERVER_PORT', 'PHOENIX_CONTROL_API_PORT', 'PHOENIX_GENERATORS_PORT', 'PHOENIX_VALIDATION_PORT',
-  'PROMETHEUS_PORT', 'GRAFANA_PORT',
+  'PHOENIX_API_PORT', 'PHOENIX_AGENT_PORT', 'PROMETHEUS_PORT', 'PUSHGATEWAY_PORT', 'GRAFANA_PORT',
 ];
 /** @type {Record<string, number>} */
 const ports = {};
@@ -110,61 +113,10 @@ const containerId = (service) => compose(['ps', '-q', service]).out.trim();
 /** @type {(id: string, format: string) => string} */
 const inspect = (id, format) => run('docker', ['inspect', '-f', format, id]).out.trim();
 
-/**
- * Calls `probe` every `intervalMs` until it returns (or resolves with) something other than undefined or false,
- * and resolves with that; a probe that throws is called again. Throws after `timeoutMs`.
- * @template T
- * @param {string} what
- * @param {number} timeoutMs
- * @param {() => T | undefined | false | Promise<T | undefined | false>} probe
- * @param {number} [intervalMs]
- * @returns {Promise<T>}
- */
-async function until(what, timeoutMs, probe, intervalMs = 1000) {
-  const deadline = Date.now() + timeoutMs;
-  /** @type {Error | undefined} */
-  let last;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = /** @type {Error} */ (err);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last.message}` : ''}`);
-    await sleep(intervalMs);
-  }
-}
-
 /** @type {(portVar: string, p: string) => string} */
 const url = (portVar, p) => `http://127.0.0.1:${ports[portVar]}${p}`;
-/**
- * @param {string} u
- * @returns {Promise<unknown>} the JSON body of a GET (throws on a non-2xx)
- */
-async function getJson(u) {
-  const res = await fetch(u, { signal: AbortSignal.timeout(10_000) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${u}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
-}
-/**
- * @param {string} method
- * @param {string} u
- * @param {unknown} [body] sent as JSON
- * @returns {Promise<unknown>} the JSON answer, undefined when empty (throws on a non-2xx)
- */
-async function send(method, u, body) {
-  const res = await fetch(u, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${u}: HTTP ${res.status} ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+/** @type {(method: string, u: string, body?: unknown) => Promise<unknown>} the services' bearer token */
+const send = (method, u, body) => sendJson(method, u, body, token);
 /**
  * Samples exposed by a /metrics endpoint (what a backend would store).
  * @param {string} portVar
@@ -191,7 +143,7 @@ function controlFile() {
   return YAML.parse(text);
 }
 
-const SERVICES = ['phoenix-core', 'phoenix-control', 'phoenix-generators', 'phoenix-validation', 'prometheus'];
+const SERVICES = ['phoenix-core', 'phoenix-control', 'phoenix-generators', 'phoenix-validation', 'postgres', 'phoenix-api', 'phoenix-agent', 'pushgateway', 'prometheus'];
 /** @param {number} timeoutMs */
 async function allHealthy(timeoutMs) {
   return until('every service healthy', timeoutMs, () => {
@@ -234,6 +186,7 @@ const steps = [
       await allHealthy(240_000);
     },
   },
+  fleetStep({ url, say }),
   {
     name: `benchmark ${scenario} (time_scale ${timeScale}) through the validation API completes and passes`,
     async run() {

@@ -11,7 +11,13 @@
 #      without downloading anything), laid out like the official image (user `node`, uid 1000);
 #   3. the Prometheus image $PROMETHEUS_IMAGE (default prom/prometheus:v2.55.1) from Debian's `prometheus`
 #      package, laid out like the official image (ENTRYPOINT /bin/prometheus, /etc/prometheus, /prometheus,
-#      user nobody, wget for the healthcheck).
+#      user nobody, wget for the healthcheck);
+#   4. the Pushgateway image $PUSHGATEWAY_IMAGE (default prom/pushgateway:v1.9.0) from Debian's
+#      `prometheus-pushgateway` package, laid out like the official image (ENTRYPOINT /bin/pushgateway, port
+#      9091, user nobody, wget for the healthcheck);
+#   5. the PostgreSQL image $POSTGRES_IMAGE (default postgres:15-bookworm) from Debian's `postgresql-15`, with
+#      the official image's interface (POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB, PGDATA, pg_isready) through
+#      docker/offline/postgres-entrypoint.sh.
 #
 # Grafana has no offline source: docker-compose.yml keeps it in the `grafana` profile.
 #
@@ -23,6 +29,9 @@ set -euo pipefail
 
 PHOENIX_NODE_IMAGE="${PHOENIX_NODE_IMAGE:-node:20-bookworm-slim}"
 PROMETHEUS_IMAGE="${PROMETHEUS_IMAGE:-prom/prometheus:v2.55.1}"
+PUSHGATEWAY_IMAGE="${PUSHGATEWAY_IMAGE:-prom/pushgateway:v1.9.0}"
+POSTGRES_IMAGE="${POSTGRES_IMAGE:-postgres:15-bookworm}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PHOENIX_DEBIAN_IMAGE="${PHOENIX_DEBIAN_IMAGE:-phoenix-offline/debian:bookworm}"
 FORCE=0
 [ "${1:-}" = "--force" ] && FORCE=1
@@ -163,8 +172,54 @@ EOF
   log "$PROMETHEUS_IMAGE built ($((SECONDS - t0)) s)"
 }
 
+# ---------------------------------------------------------------------------------------------------
+# An image of Debian packages: $1 tag, $2 apt packages, $3 the Dockerfile lines after the install.
+build_from_debian() {
+  local tag="$1" packages="$2" rest="$3" ctx="$WORK/pkg" t0=$SECONDS
+  if have_image "$tag" && [ "$FORCE" -eq 0 ]; then
+    log "$tag exists"
+    return
+  fi
+  rm -rf "$ctx" && mkdir -p "$ctx"
+  cp "$ROOT/docker/offline/postgres-entrypoint.sh" "$ctx/"
+  {
+    echo "FROM $PHOENIX_DEBIAN_IMAGE"
+    echo "RUN printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d \\"
+    echo " && apt-get update \\"
+    echo " && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages \\"
+    echo " && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d"
+    echo "$rest"
+  } >"$ctx/Dockerfile"
+  log "building $tag from Debian's $packages"
+  docker build -q -t "$tag" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  log "$tag built ($((SECONDS - t0)) s)"
+}
+
+build_pushgateway() {
+  build_from_debian "$PUSHGATEWAY_IMAGE" "prometheus-pushgateway wget" 'RUN ln -sf /usr/bin/prometheus-pushgateway /bin/pushgateway && mkdir -p /pushgateway && chown nobody:nogroup /pushgateway && pushgateway --version
+USER nobody
+EXPOSE 9091
+WORKDIR /pushgateway
+ENTRYPOINT ["/bin/pushgateway"]'
+}
+
+build_postgres() {
+  build_from_debian "$POSTGRES_IMAGE" "postgresql-15" 'COPY postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+RUN chmod 755 /usr/local/bin/docker-entrypoint.sh && ln -sf /usr/lib/postgresql/15/bin/pg_isready /usr/local/bin/pg_isready \
+ && mkdir -p /var/lib/postgresql/data && chown -R postgres:postgres /var/lib/postgresql && chmod 700 /var/lib/postgresql/data
+ENV PGDATA=/var/lib/postgresql/data
+USER postgres
+EXPOSE 5432
+VOLUME ["/var/lib/postgresql/data"]
+STOPSIGNAL SIGINT
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]'
+}
+
 T0=$SECONDS
 build_debian
 build_node
 build_prometheus
-log "done in $((SECONDS - T0)) s: $PHOENIX_NODE_IMAGE, $PROMETHEUS_IMAGE (Grafana: no offline source, profile 'grafana')"
+build_pushgateway
+build_postgres
+log "done in $((SECONDS - T0)) s: $PHOENIX_NODE_IMAGE, $PROMETHEUS_IMAGE, $PUSHGATEWAY_IMAGE, $POSTGRES_IMAGE (Grafana: no offline source, profile 'grafana')"

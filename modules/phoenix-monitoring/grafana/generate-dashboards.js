@@ -17,13 +17,16 @@ const path = require('node:path');
 const OUT = path.join(__dirname, 'dashboards');
 const DS = { type: 'prometheus', uid: '${datasource}' };
 const JOB = {
+  api: 'job="phoenix-api"',
+  // what every agent pushes to the Pushgateway (honor_labels: the pushed job, instance = the host id)
+  agents: 'job="phoenix-agent"',
   core: 'job="phoenix-core"',
   control: 'job="phoenix-control"',
   observer: 'job="phoenix-observer"',
   generators: 'job="phoenix-generators"',
   validation: 'job="phoenix-validation"',
 };
-const SERVICES = 'job=~"phoenix-core|phoenix-control|phoenix-generators|phoenix-validation"';
+const SERVICES = 'job=~"phoenix-core|phoenix-control|phoenix-generators|phoenix-validation|phoenix-api"';
 
 /**
  * One query of a panel.
@@ -327,65 +330,28 @@ const controlLoop = dashboard({
   ],
 });
 
-// --- pipelines ------------------------------------------------------------------------------------------
-
-const pipelines = dashboard({
-  uid: 'phoenix-pipelines',
-  title: 'Phoenix / Pipelines',
-  description: 'phoenix-core: ingest, rejections, latency, series per pipeline, store, and the memory and CPU of every service.',
-  panels: [
-    row('Ingest'),
-    timeseries('Data points accepted per second', [q(`sum by (protocol) (rate(phoenix_receiver_data_points_total{${JOB.core},outcome="accepted"}[$__rate_interval]))`, '{{protocol}}')]),
-    timeseries('Export requests per second', [q(`sum by (protocol, outcome) (rate(phoenix_receiver_requests_total{${JOB.core}}[$__rate_interval]))`, '{{protocol}} {{outcome}}')]),
-    timeseries('Request latency', [
-      q(`histogram_quantile(0.5, sum by (le, protocol) (rate(phoenix_receiver_request_duration_seconds_bucket{${JOB.core}}[$__rate_interval])))`, 'p50 {{protocol}}'),
-      q(`histogram_quantile(0.99, sum by (le, protocol) (rate(phoenix_receiver_request_duration_seconds_bucket{${JOB.core}}[$__rate_interval])))`, 'p99 {{protocol}}'),
-    ], { unit: 's' }),
-    timeseries('Rejections per second', [
-      q(`sum by (reason) (rate(phoenix_receiver_rejections_total{${JOB.core}}[$__rate_interval])) or vector(0)`, 'request: {{reason}}'),
-      q(`sum by (reason) (rate(phoenix_receiver_rejected_data_points_total{${JOB.core}}[$__rate_interval])) or vector(0)`, 'point: {{reason}}'),
-    ]),
-    row('Series'),
-    timeseries('Series per pipeline (core)', [q('phoenix:pipeline_series', '{{pipeline}}')]),
-    timeseries('Samples per scrape of each endpoint (Prometheus)', [q('phoenix:scraped_series', '{{pipeline}}')]),
-    timeseries('optimized: series under each profile (same input)', [q(`phoenix_optimized_series_by_profile{${JOB.core}}`, '{{profile}}')]),
-    timeseries('experimental_topk: streams and k', [q(`phoenix_topk_streams{${JOB.core}}`, 'streams'), q(`phoenix_control_topk_k{${JOB.core}}`, 'k')]),
-    timeseries('Store: input series', [q(`phoenix_store_series{${JOB.core}}`, 'series'), q(`phoenix_store_families{${JOB.core}}`, 'families')]),
-    timeseries('Store: series created / expired per second', [
-      q(`rate(phoenix_store_series_created_total{${JOB.core}}[$__rate_interval])`, 'created'),
-      q(`rate(phoenix_store_series_expired_total{${JOB.core}}[$__rate_interval])`, 'expired'),
-    ]),
-    timeseries('Render time of each endpoint (p99)', [
-      q(`histogram_quantile(0.99, sum by (le, exporter) (rate(phoenix_exporter_render_seconds_bucket{${JOB.core}}[$__rate_interval])))`, '{{exporter}}'),
-    ], { unit: 's' }),
-    timeseries('Generators: series per export and export outcomes', [
-      q(`phoenix_generator_export_series{${JOB.generators}}`, 'series per export'),
-      q(`sum by (outcome) (rate(phoenix_generator_exports_total{${JOB.generators}}[$__rate_interval]))`, 'exports/s {{outcome}}'),
-    ]),
-    row('Processes'),
-    timeseries('Resident memory', [q(`process_resident_memory_bytes{${SERVICES}}`, '{{job}}')], { unit: 'bytes' }),
-    timeseries('CPU (cores)', [q(`rate(process_cpu_seconds_total{${SERVICES}}[$__rate_interval])`, '{{job}}')], { unit: 'short' }),
-    timeseries('V8 heap used', [q(`nodejs_heap_size_used_bytes{${SERVICES}}`, '{{job}}')], { unit: 'bytes' }),
-    timeseries('Event loop lag p99', [q(`nodejs_eventloop_lag_p99_seconds{${SERVICES}}`, '{{job}}')], { unit: 's' }),
-  ],
-});
-
-// --- benchmarks -----------------------------------------------------------------------------------------
+// --- pipelines, benchmarks, fleet: one file each ------------------------------------------------------
 
 /**
- * What benchmarks-dashboard.js builds its dashboard with.
- * @typedef {{ dashboard: typeof dashboard, timeseries: typeof timeseries, stat: typeof stat, row: typeof row, q: typeof q, JOB: typeof JOB }} Builders
+ * What the dashboard files (pipelines-, benchmarks-, fleet-dashboard.js) build their dashboard with.
+ * @typedef {{ dashboard: typeof dashboard, timeseries: typeof timeseries, stat: typeof stat, row: typeof row, q: typeof q, JOB: typeof JOB, SERVICES: string }} Builders
  * @typedef {ReturnType<typeof dashboard>} Dashboard
  */
-
+/** @type {Builders} */
+const builders = { dashboard, timeseries, stat, row, q, JOB, SERVICES };
 /** @type {Dashboard} */
-const benchmarks = require('./benchmarks-dashboard')({ dashboard, timeseries, stat, row, q, JOB });
+const pipelines = require('./pipelines-dashboard')(builders);
+/** @type {Dashboard} */
+const benchmarks = require('./benchmarks-dashboard')(builders);
+/** @type {Dashboard} */
+const fleet = require('./fleet-dashboard')(builders);
 
 const all = {
   'phoenix-overview.json': overview,
   'phoenix-control-loop.json': controlLoop,
   'phoenix-pipelines.json': pipelines,
   'phoenix-benchmarks.json': benchmarks,
+  'phoenix-fleet.json': fleet,
 };
 
 /**

@@ -82,16 +82,16 @@ describe('docker-compose.yml', () => {
     services: Record<string, ComposeService>;
     volumes: Record<string, unknown>;
   };
-  const phoenix = ['phoenix-core', 'phoenix-control', 'phoenix-generators', 'phoenix-validation'];
+  const phoenix = ['phoenix-core', 'phoenix-control', 'phoenix-generators', 'phoenix-validation', 'phoenix-api', 'phoenix-agent'];
 
-  it('has the six services, no top-level name and no empty profiles (docker-compose 1.29 rejects both)', () => {
+  it('has the Phoenix services, the fleet (PostgreSQL, Pushgateway), Prometheus and Grafana, no top-level name and no empty profiles (docker-compose 1.29 rejects both)', () => {
     expect(compose.name).toBeUndefined();
-    expect(Object.keys(compose.services).sort()).toEqual([...phoenix, 'grafana', 'prometheus'].sort());
+    expect(Object.keys(compose.services).sort()).toEqual([...phoenix, 'grafana', 'postgres', 'prometheus', 'pushgateway'].sort());
     for (const [name, s] of Object.entries(compose.services)) {
       if (s.profiles !== undefined) expect(`${name}: ${s.profiles.length}`).not.toBe(`${name}: 0`);
     }
     expect(compose.services.grafana.profiles).toEqual(['grafana']);
-    for (const s of [...phoenix, 'prometheus']) expect(compose.services[s].profiles).toBeUndefined();
+    for (const s of [...phoenix, 'postgres', 'prometheus', 'pushgateway']) expect(compose.services[s].profiles).toBeUndefined();
   });
 
   it('launches phoenix-core with the V8 flags of modules/phoenix-core/src/nodeFlags.ts', () => {
@@ -126,7 +126,10 @@ describe('docker-compose.yml', () => {
     expect(compose.services['phoenix-control'].volumes).toContain('control-data:/var/lib/phoenix/data');
     expect(compose.services['phoenix-validation'].volumes).toContain('validation-data:/var/lib/phoenix/data');
     expect(compose.services.prometheus.volumes).toContain('prometheus-data:/prometheus');
-    expect(Object.keys(compose.volumes).sort()).toEqual(['control-data', 'control-file', 'grafana-data', 'prometheus-data', 'validation-data']);
+    expect(compose.services.postgres.volumes).toContain('postgres-data:/var/lib/postgresql/data');
+    expect(compose.services['phoenix-agent'].volumes).toContain('agent-data:/var/lib/phoenix/data');
+    expect(compose.services['phoenix-api'].environment?.PHOENIX_DATABASE_URL).toMatch(/^postgres:\/\/phoenix:.+@postgres:5432\/phoenix$/);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['agent-data', 'control-data', 'control-file', 'grafana-data', 'postgres-data', 'prometheus-data', 'validation-data']);
   });
 
   it('publishes every listener on the host through the same port variables, on loopback by default', () => {
@@ -138,6 +141,7 @@ describe('docker-compose.yml', () => {
     const listens = (service: string, port: number): boolean => {
       const env = compose.services[service]?.environment ?? {};
       if (service === 'prometheus') return port === 9090;
+      if (service === 'pushgateway') return port === 9091 && compose.services.pushgateway !== undefined;
       return LISTENERS.some((l) => l.defaultPort === port && env[l.env] === String(port));
     };
     for (const sc of readPrometheusYaml().scrape_configs) {
@@ -174,9 +178,9 @@ describe('Grafana provisioning and dashboards', () => {
     expect(`${r.code} ${r.stderr}`).toBe('0 ');
   });
 
-  it('has the four dashboards, unique uids and panel ids, every query on the datasource variable', () => {
+  it('has the five dashboards, unique uids and panel ids, every query on the datasource variable', () => {
     const boards = readDashboards();
-    expect(boards.map((b) => b.dashboard.uid).sort()).toEqual(['phoenix-benchmarks', 'phoenix-control-loop', 'phoenix-overview', 'phoenix-pipelines']);
+    expect(boards.map((b) => b.dashboard.uid).sort()).toEqual(['phoenix-benchmarks', 'phoenix-control-loop', 'phoenix-fleet', 'phoenix-overview', 'phoenix-pipelines']);
     const datasource = YAML.parse(fs.readFileSync(path.join(MONITORING, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: Array<{ uid: string; type: string }> };
     for (const { dashboard: d } of boards) {
       const panels = allPanels(d);
@@ -204,6 +208,6 @@ describe('README', () => {
     const keys = new Set(ENVIRONMENTS.flatMap((e) => [...envFile(e).keys()]));
     expect([...keys].filter((k) => !readme.includes(`\`${k}\``))).toEqual([]);
     expect(LISTENERS.filter((l) => !readme.includes(`| ${l.defaultPort} |`)).map((l) => l.defaultPort)).toEqual([]);
-    for (const v of ['PHOENIX_ENV', 'PHOENIX_NODE_IMAGE', 'PROMETHEUS_IMAGE', 'GRAFANA_IMAGE', 'PHOENIX_PUBLISH_ADDRESS']) expect(readme).toContain(`\`${v}\``);
+    for (const v of ['PHOENIX_ENV', 'PHOENIX_NODE_IMAGE', 'PROMETHEUS_IMAGE', 'PUSHGATEWAY_IMAGE', 'POSTGRES_IMAGE', 'GRAFANA_IMAGE', 'PHOENIX_PUBLISH_ADDRESS', 'PHOENIX_POSTGRES_PASSWORD', 'PHOENIX_HOST_ID']) expect(readme).toContain(`\`${v}\``);
   });
 });

@@ -29,10 +29,6 @@ export const LISTENERS: Array<{ env: string; defaultPort: number }> = [
   { env: 'PHOENIX_CONTROL_API_PORT', defaultPort: 8080 },
   { env: 'PHOENIX_GENERATORS_PORT', defaultPort: 8082 },
   { env: 'PHOENIX_VALIDATION_PORT', defaultPort: 8083 },
-];
-
-/** The fleet's listeners of `npm start`: phoenix-api and this host's phoenix-agent. */
-export const FLEET_LISTENERS: Array<{ env: string; defaultPort: number }> = [
   { env: 'PHOENIX_API_PORT', defaultPort: 8084 },
   { env: 'PHOENIX_AGENT_PORT', defaultPort: 8085 },
 ];

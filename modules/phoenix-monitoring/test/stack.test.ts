@@ -16,10 +16,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { startPrometheus, waitFor, type PrometheusHandle } from '@phoenix/testkit';
+import { startPrometheus, startPushgateway, waitFor, type PrometheusHandle, type PushgatewayHandle } from '@phoenix/testkit';
 import { freePorts, processAlive } from '@phoenix/runtime';
 import {
-  FLEET_LISTENERS,
   LISTENERS,
   ROOT,
   VALIDATION_IN_REPO,
@@ -44,6 +43,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
   let env: Record<string, string>;
   let stack: Supervisor | undefined;
   let prom: PrometheusHandle | undefined;
+  let pushgateway: PushgatewayHandle | undefined;
 
   beforeAll(async () => {
     for (const s of SERVICES) {
@@ -51,7 +51,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
       if (!fs.existsSync(main)) throw new Error(`${path.relative(ROOT, main)} is missing: run npm run build first`);
     }
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-stack-'));
-    const listeners = [...LISTENERS, ...FLEET_LISTENERS];
+    const listeners = LISTENERS;
     const free = await freePorts(listeners.length);
     ports = new Map(listeners.map((l, i) => [l.defaultPort, free[i]]));
     env = {
@@ -67,12 +67,16 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
       PHOENIX_API_URL: '',
       PHOENIX_HOST_ID: '',
       PHOENIX_DATABASE_URL: '',
-      PHOENIX_PUSHGATEWAY_URL: '',
       PHOENIX_START_ONLY: '',
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
       PROMETHEUS_URL: '',
     };
     for (const l of listeners) env[l.env] = String(ports.get(l.defaultPort));
+    // the agent pushes its host's KPIs to a real Pushgateway, which Prometheus scrapes (job pushgateway, :9091)
+    pushgateway = await startPushgateway();
+    ports.set(9091, pushgateway.port);
+    env.PHOENIX_PUSHGATEWAY_URL = pushgateway.url;
+    env.PHOENIX_AGENT_METRICS_INTERVAL_SECONDS = '2';
     stack = startSupervisor(env);
     await stack.waitForOutput(new RegExp(`\\[phoenix\\] ready: ${SERVICES.length}/${SERVICES.length} services healthy`), 60_000);
 
@@ -87,6 +91,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
 
   afterAll(async () => {
     await prom?.stop();
+    await pushgateway?.stop();
     await stack?.process.stop(); // SIGTERM, SIGKILL after 15 s
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -128,7 +133,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
   });
 
   it('Prometheus scrapes every target of prometheus.yml', async () => {
-    const expectedJobs = ['phoenix-core', 'phoenix-pipelines', 'phoenix-observer', 'phoenix-control', 'phoenix-generators', 'prometheus', ...(VALIDATION_IN_REPO ? ['phoenix-validation'] : [])];
+    const expectedJobs = ['phoenix-core', 'phoenix-pipelines', 'phoenix-observer', 'phoenix-control', 'phoenix-generators', 'phoenix-api', 'pushgateway', 'prometheus', ...(VALIDATION_IN_REPO ? ['phoenix-validation'] : [])];
     const targets = await waitFor(
       async () => {
         const ts = await prom!.targets();
@@ -227,7 +232,7 @@ describe('the stack as npm start runs it, with a real Prometheus and the monitor
     expect(stack!.output()).toContain('[phoenix] stopped');
     expect(pids.filter((p) => processAlive(p))).toEqual([]);
     const open: number[] = [];
-    for (const l of [...LISTENERS, ...FLEET_LISTENERS]) {
+    for (const l of LISTENERS) {
       const port = ports.get(l.defaultPort)!;
       if (l.env === 'PHOENIX_VALIDATION_PORT' && !VALIDATION_IN_REPO) continue;
       if (await listening(port)) open.push(port);

@@ -7,12 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from '@phoenix/testkit';
 import { freePorts, processAlive } from '@phoenix/runtime';
-import { FLEET_LISTENERS, LISTENERS, ROOT, startSupervisor, type Supervisor } from './helpers';
+import { LISTENERS, ROOT, startSupervisor, type Supervisor } from './helpers';
 
 jest.setTimeout(60_000);
 
 async function isolatedEnv(dataDir: string): Promise<Record<string, string>> {
-  const listeners = [...LISTENERS, ...FLEET_LISTENERS];
+  const listeners = LISTENERS;
   const free = await freePorts(listeners.length);
   const env: Record<string, string> = {
     PHOENIX_ENV: 'ci',
