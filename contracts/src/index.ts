@@ -227,3 +227,11 @@ export {
   isObservatoryKpiMetric,
 } from './observatoryKpis';
 export { yaml as lazyYaml } from './lazyYaml';
+export {
+  type CatalogLabel,
+  type CatalogMetric,
+  type MetricsCatalog,
+  type MetricsCatalogName,
+  loadMetricsCatalog,
+  renderObservatoryDoc,
+} from './metricsCatalog';

@@ -1,4 +1,6 @@
 export { waitFor } from './waitFor';
+export { serviceMetricsProblems } from './serviceMetrics';
+export { metricsCatalogProblems, promClientDefaults } from './metricsCatalogCheck';
 export { type CorePortsEnv, CORE_PORT_VARIABLES, corePortsEnv } from './corePortsEnv';
 export { leafKeys } from './configKeys';
 export { packageOf, undeclaredImports } from './declaredImports';
