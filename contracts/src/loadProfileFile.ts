@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { LoadProfile } from './generated';
-import { validateLoadProfile } from './generatorsValidators';
+import { validateLoadProfile } from './generated/validators';
 import { loadYamlFile, parseYamlDocument, YamlDocumentError, type YamlDocumentKind } from './loadYamlFile';
 
 /** The load profile document (`contracts/schemas/load_profile.schema.json`), for {@link loadYamlFile}. */

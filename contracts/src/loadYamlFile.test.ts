@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadYamlFile, parseYamlDocument, YamlDocumentError, type YamlDocumentKind } from './loadYamlFile';
-import { validatePriorityRules } from './validators';
+import { validatePriorityRules } from './generated/validators';
 import type { PriorityRules } from './generated';
 
 const RULES: YamlDocumentKind<PriorityRules> = { what: 'priority rules', validate: validatePriorityRules };

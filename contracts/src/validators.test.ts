@@ -1,4 +1,4 @@
-import { validateOptimizationMode, validatePriorityRules } from './validators';
+import { validateOptimizationMode, validatePriorityRules } from './generated/validators';
 
 const good = {
   version: 1,

@@ -1,4 +1,4 @@
-import { fleetSchemas } from '@phoenix/contracts';
+import { contractSchemas } from '@phoenix/contracts';
 import { loadOperations, type Operation } from '../src/routes/openapi';
 import type { ApiService } from '../src/service';
 import { agentHeaders, call, checkResponse, heartbeat, startApi } from './helpers/apiHarness';
@@ -32,7 +32,7 @@ function headersOf(op: Operation): Record<string, string> {
 /** The schema of an operation's body, by the validator's $id. */
 function schemaOf(op: Operation): Json {
   const id = op.body?.schemaId;
-  const s = Object.values(fleetSchemas).find((x) => x.$id === id);
+  const s = Object.values(contractSchemas).find((x) => x.$id === id);
   if (!s) throw new Error(`no schema for ${op.id}`);
   return s;
 }

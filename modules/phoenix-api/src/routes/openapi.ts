@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { createAjv, createValidator, fleetSchemas, formatAjvErrors, openApiPath, type ContractValidator } from '@phoenix/contracts';
+import { createAjv, createValidator, contractSchemas, formatAjvErrors, openApiPath, type ContractValidator } from '@phoenix/contracts';
 
 export type Role = 'public' | 'agent' | 'viewer' | 'operator' | 'admin';
 export const ROLES: readonly Role[] = ['public', 'agent', 'viewer', 'operator', 'admin'];
@@ -52,7 +52,7 @@ function deref(doc: Json, node: unknown): Json {
 /** The contract validator of a `../schemas/x.schema.json` reference. */
 function bodyValidator(ref: string): ContractValidator<unknown> {
   const file = path.basename(ref);
-  const schema = Object.values(fleetSchemas).find((s) => typeof s.$id === 'string' && s.$id.endsWith(`/${file}`));
+  const schema = Object.values(contractSchemas).find((s) => typeof s.$id === 'string' && s.$id.endsWith(`/${file}`));
   if (!schema) throw new Error(`the OpenAPI document references ${ref}, which is not a fleet schema`);
   return createValidator<unknown>(schema);
 }

@@ -1,7 +1,7 @@
 import express, { type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { installApiGuards, installApiTail, listenHttp, readLimitParam, type HttpListener, type Logger } from '@phoenix/runtime';
-import { type ValidationError, type ValidationHealth, validateBenchmarkRequest } from '@phoenix/contracts';
+import { type ValidationError, type ValidationHealth, validateValidationBenchmarkRequest } from '@phoenix/contracts';
 import { isRunState, RUN_STATES } from '../lifecycle/stateMachine';
 import { RunConflictError, UnknownScenarioError, type RunManager } from '../runner/manager';
 import { BusyError, UnknownRunError } from '../store/store';
@@ -61,7 +61,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   });
 
   app.post('/api/v1/benchmarks', limiter, authorize, requireJson, json, (req, res) => {
-    const v = validateBenchmarkRequest(req.body);
+    const v = validateValidationBenchmarkRequest(req.body);
     if (!v.ok) {
       sendError(res, 400, 'invalid benchmark request', v.errors);
       return;
